@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+console.log("hygge: the CLI is not built yet");

@@ -1,0 +1,69 @@
+// pnpm bench [CASE...] [--scale N] [--list]: generates data, runs hygge and the reference, prints both and the ratio.
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loaders } from "./cases/index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const scaleAt = args.indexOf("--scale");
+const scale = scaleAt >= 0 ? Number(args[scaleAt + 1]) : 1;
+const names = args.filter((a, i) => !a.startsWith("--") && (scaleAt < 0 || i !== scaleAt + 1));
+if (args.includes("--list")) {
+  for (const [name, load] of Object.entries(loaders))
+    console.log(`${name}: ${(await load()).benchCase.description}`);
+  process.exit(0);
+}
+const selected = names.length > 0 ? names : Object.keys(loaders);
+
+interface Measured {
+  rows: number;
+  bytes: number;
+  ms: number;
+  maxRssKb: number;
+}
+
+function runSide(name: string, side: string, dir: string): Measured {
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.join(here, "side.ts"), name, side, dir, String(scale)],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  if (child.status !== 0) throw new Error(`${name}/${side} exited with ${child.status}:\n${child.stdout}`);
+  const last = child.stdout.trim().split("\n").at(-1)!;
+  return JSON.parse(last) as Measured;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
+for (const name of selected) {
+  const loader = loaders[name];
+  if (!loader) {
+    console.error(`unknown case ${name}; cases: ${Object.keys(loaders).join(", ")}`);
+    process.exit(2);
+  }
+  const { benchCase } = await loader();
+  const dir = path.resolve(here, "..", ".data", `${name}-x${scale}`);
+  mkdirSync(dir, { recursive: true });
+  console.log(`\n## ${name} (scale ${scale}): ${benchCase.description}`);
+  const t0 = performance.now();
+  await benchCase.prepare(dir, scale);
+  console.log(`prepared in ${fmt((performance.now() - t0) / 1000, 1)} s (${dir})`);
+  const h = runSide(name, "hygge", dir);
+  const ref = runSide(name, "reference", dir);
+  const results = [
+    ["hygge", h],
+    [benchCase.reference.name, ref],
+  ] as const;
+  console.log("| side | rows | seconds | rows/s | MB/s | peak RSS MB |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const [label, r] of results) {
+    const s = r.ms / 1000;
+    console.log(
+      `| ${label} | ${fmt(r.rows)} | ${fmt(s, 2)} | ${fmt(r.rows / s)} | ${fmt(r.bytes / 1e6 / s, 1)} | ${fmt(r.maxRssKb / 1024)} |`,
+    );
+  }
+  const ratio = ref.rows / ref.ms / (h.rows / h.ms);
+  console.log(`ratio: hygge is ${fmt(ratio, 2)}x slower than ${benchCase.reference.name} (rows/s)`);
+  if (h.rows !== ref.rows) console.log(`WARNING: row counts differ (hygge ${h.rows}, reference ${ref.rows})`);
+}

@@ -1,0 +1,17 @@
+/** One benchmark: data generated on the fly, hygge and a reference measured in separate processes. */
+export interface SideResult {
+  rows: number;
+  /** Bytes read from the source (files) or moved, for MB/s. */
+  bytes: number;
+}
+
+export interface BenchCase {
+  name: string;
+  description: string;
+  /** Generates the input into `dir` (called once, in the parent process). */
+  prepare(dir: string, scale: number): Promise<void>;
+  /** Runs hygge on the prepared input; called in a fresh child process. */
+  hygge(dir: string, scale: number): Promise<SideResult>;
+  /** The reference (DuckDB, the raw driver…) doing the same job; called in a fresh child process. */
+  reference: { name: string; run(dir: string, scale: number): Promise<SideResult> };
+}

@@ -1,0 +1,41 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+import { runFlow } from "@hygge/core";
+import { MemoryBackend, memoryHome, memoryStore, sequenceBatches } from "@hygge/core/testing";
+import type { BenchCase } from "../case.js";
+
+/** Engine overhead: generated batches through the Flow engine into a memory store, vs DuckDB aggregating a range. */
+export const benchCase: BenchCase = {
+  name: "core-memory",
+  description:
+    "Flow engine overhead: 2M generated rows (id, name, amount) through home→queue→store in memory",
+  async prepare() {},
+  async hygge(_dir, scale) {
+    const rows = 2_000_000 * scale;
+    const backend = new MemoryBackend();
+    let generated = 0;
+    const report = await runFlow({
+      flow: "bench",
+      home: memoryHome(() => {
+        const batches = sequenceBatches(rows, 65_536);
+        generated = batches.reduce((n, b) => n + b.data.byteLength, 0);
+        return batches;
+      }),
+      store: memoryStore(backend, "bench", { onWrite: () => undefined }),
+    });
+    return { rows: report.rows, bytes: generated };
+  },
+  reference: {
+    name: "duckdb (threads=1)",
+    async run(_dir, scale) {
+      const rows = 2_000_000 * scale;
+      const db = await DuckDBInstance.create(":memory:");
+      const c = await db.connect();
+      await c.run("SET threads=1");
+      const r = await c.runAndReadAll(
+        `SELECT count(*)::BIGINT, sum(length('name-' || i))::BIGINT FROM range(${rows}) t(i)`,
+      );
+      const [[count]] = r.getRows() as [[bigint]];
+      return { rows: Number(count), bytes: rows * 24 };
+    },
+  },
+};

@@ -1,0 +1,17 @@
+// Child process: runs one side of one case and prints its measurements as JSON on the last line.
+import { loaders } from "./cases/index.js";
+
+const [caseName, side, dir, scaleText] = process.argv.slice(2);
+const loader = loaders[caseName!];
+if (!loader) throw new Error(`unknown case ${caseName}`);
+const { benchCase } = await loader();
+const scale = Number(scaleText ?? "1");
+let peak = process.memoryUsage.rss();
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+const started = performance.now();
+const result =
+  side === "hygge" ? await benchCase.hygge(dir!, scale) : await benchCase.reference.run(dir!, scale);
+const ms = performance.now() - started;
+clearInterval(sampler);
+const maxRssKb = Math.max(peak / 1024, process.resourceUsage().maxRSS);
+console.log(JSON.stringify({ ...result, ms, maxRssKb }));

@@ -1,0 +1,110 @@
+import path from "node:path";
+import { applyOverrides } from "./config/overrides.js";
+import type { ProjectConfig } from "./config/schema.js";
+import type { Logger, RunType } from "./contracts/common.js";
+import type { CreateContext, HyggePlugin } from "./contracts/plugin.js";
+import type { Watermark } from "./contracts/watermark.js";
+import { type RunJournal, type RunSummary, runPlan } from "./coordinator.js";
+import { Factory } from "./factory.js";
+import type { FlowEvent } from "./flow/events.js";
+import { type ProjectPlan, planProject } from "./project/plan.js";
+import { type RunFilter, selectRuns } from "./project/select.js";
+import type { ProjectSources } from "./project/sources.js";
+import { Registry } from "./registry.js";
+import { RunResources } from "./resources.js";
+
+export interface ProjectRunOptions extends RunFilter {
+  /** The project as plain objects: what hygge.yml plus flows/ parse into. */
+  project: ProjectConfig;
+  plugins: readonly HyggePlugin[];
+  /** Relative paths resolve against this folder (default: the working directory). */
+  projectDir?: string;
+  sources?: ProjectSources;
+  /** `--var` overrides: `flow.NAME.key.path=value`. */
+  overrides?: readonly string[];
+  /** Force a run type for every selected entity. */
+  runType?: RunType;
+  concurrency?: number;
+  continueOnError?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: FlowEvent) => void;
+  logger?: Logger;
+  journal?: RunJournal;
+}
+
+export interface PreparedProject {
+  registry: Registry;
+  plan: ProjectPlan;
+  projectDir: string;
+  runs: ProjectPlan["runs"];
+}
+
+/** Validates a project and selects the runs: everything `go` does before moving data. */
+export function prepareProject(
+  options: Omit<ProjectRunOptions, "signal" | "onEvent" | "journal">,
+): PreparedProject {
+  const registry = new Registry(options.plugins);
+  const project = options.overrides?.length
+    ? applyOverrides(options.project, options.overrides)
+    : options.project;
+  const plan = planProject(project, registry, { sources: options.sources, runType: options.runType });
+  const runs = selectRuns(plan.runs, options);
+  return { registry, plan, runs, projectDir: path.resolve(options.projectDir ?? process.cwd()) };
+}
+
+/** Runs a project (or the selected flows/entities of it) and returns the summary. */
+export async function runProject(options: ProjectRunOptions): Promise<RunSummary> {
+  const prepared = prepareProject(options);
+  return runPlan({
+    registry: prepared.registry,
+    plan: prepared.plan,
+    runs: prepared.runs,
+    projectDir: prepared.projectDir,
+    concurrency: options.concurrency,
+    continueOnError: options.continueOnError,
+    signal: options.signal,
+    onEvent: options.onEvent,
+    logger: options.logger,
+    journal: options.journal,
+  });
+}
+
+export interface DryRunEntry {
+  id: string;
+  flow: string;
+  entity?: string;
+  home: string;
+  store: string;
+  runType: RunType;
+  watermarkColumn?: string;
+  since?: Watermark;
+}
+
+/** What `go` would do, per entity; creates, changes and opens nothing. */
+export async function dryRun(options: Omit<ProjectRunOptions, "signal" | "onEvent">): Promise<DryRunEntry[]> {
+  const prepared = prepareProject(options);
+  const factory = new Factory(prepared.registry);
+  const resources = new RunResources();
+  const entries: DryRunEntry[] = [];
+  for (const run of prepared.runs) {
+    const ctx: CreateContext = {
+      flow: run.flow,
+      entity: run.entity,
+      projectDir: prepared.projectDir,
+      connections: prepared.plan.connections,
+      resources,
+      logger: options.logger ?? { debug() {}, info() {}, warn() {} },
+    };
+    entries.push({
+      id: run.id,
+      flow: run.flow,
+      entity: run.entity,
+      home: factory.describe("home", run.home, ctx),
+      store: factory.describe("store", run.store, ctx),
+      runType: run.runType,
+      watermarkColumn: run.watermark?.column,
+      since: run.runType === "full_drop" ? undefined : await options.journal?.lastWatermark?.(run),
+    });
+  }
+  return entries;
+}

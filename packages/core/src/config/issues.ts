@@ -1,0 +1,123 @@
+import type { z } from "zod";
+import { closest } from "./did-you-mean.js";
+
+export interface ConfigIssue {
+  /** The file the key came from, when known. */
+  file?: string;
+  /** Dotted key path, e.g. `flows.sales.store.compression`. */
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out || "(top level)";
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const where = issue.file ? `${issue.file}: ${issue.path}` : issue.path;
+  return `${where}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ""}`;
+}
+
+type Def = { type: string; [k: string]: any };
+const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def?: Def } })?._zod?.def;
+
+/** Object keys a schema accepts at `path`, following wrappers, arrays, records and unions. */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const found = new Set<string>();
+  const walk = (s: unknown, rest: readonly PropertyKey[], depth: number) => {
+    const def = defOf(s);
+    if (!def || depth > 40) return;
+    switch (def.type) {
+      case "optional":
+      case "nullable":
+      case "default":
+      case "prefault":
+      case "readonly":
+      case "catch":
+        return walk(def.innerType, rest, depth + 1);
+      case "pipe":
+        return walk(def.in, rest, depth + 1);
+      case "lazy":
+        return walk(def.getter(), rest, depth + 1);
+      case "union":
+        for (const option of def.options as unknown[]) walk(option, rest, depth + 1);
+        return;
+      case "intersection":
+        walk(def.left, rest, depth + 1);
+        walk(def.right, rest, depth + 1);
+        return;
+      case "object": {
+        const shape = def.shape as Record<string, unknown>;
+        if (rest.length === 0) {
+          for (const key of Object.keys(shape)) found.add(key);
+          return;
+        }
+        const [head, ...tail] = rest;
+        const child = shape[String(head)];
+        if (child) walk(child, tail, depth + 1);
+        return;
+      }
+      case "record":
+        if (rest.length > 0) walk(def.valueType, rest.slice(1), depth + 1);
+        return;
+      case "array":
+        if (rest.length > 0) walk(def.element, rest.slice(1), depth + 1);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(schema, path, 0);
+  return [...found];
+}
+
+/** Turns zod issues into messages that name the key path and suggest the closest valid key. */
+export function zodIssues(
+  schema: z.ZodType,
+  error: z.ZodError,
+  options: { file?: string; prefix?: readonly PropertyKey[] } = {},
+): ConfigIssue[] {
+  const prefix = options.prefix ?? [];
+  const out: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    const path = [...prefix, ...(issue.path as PropertyKey[])];
+    if (issue.code === "unrecognized_keys") {
+      const known = keysAt(schema, issue.path as PropertyKey[]);
+      for (const key of issue.keys) {
+        const guess = closest(key, known);
+        out.push({
+          file: options.file,
+          path: formatPath([...path, key]),
+          message: `unknown key "${key}"`,
+          hint: guess
+            ? `did you mean "${guess}"?`
+            : known.length > 0
+              ? `valid keys here: ${known.join(", ")}`
+              : undefined,
+        });
+      }
+      continue;
+    }
+    if (issue.code === "invalid_value" && "values" in issue && Array.isArray(issue.values)) {
+      const input = (issue as { input?: unknown }).input;
+      const guess = typeof input === "string" ? closest(input, issue.values.map(String)) : undefined;
+      out.push({
+        file: options.file,
+        path: formatPath(path),
+        message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${
+          input === undefined ? "" : `, got ${JSON.stringify(input)}`
+        }`,
+        hint: guess ? `did you mean "${guess}"?` : undefined,
+      });
+      continue;
+    }
+    out.push({ file: options.file, path: formatPath(path), message: issue.message });
+  }
+  return out;
+}

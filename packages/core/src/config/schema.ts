@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/** A `home:` or `store:` block: `type` picks the plugin, the rest is checked by that plugin's schema. */
+export const pluginBlockSchema = z.looseObject({
+  type: z.string().min(1, "type must name a home/store type, e.g. parquet"),
+});
+/** Entity-level overrides of a block: `type` optional, everything else checked after merging. */
+const blockOverrideSchema = z.looseObject({ type: z.string().min(1).optional() });
+
+const keyList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const watermarkSchema = z.strictObject({
+  watermark_column: z.string().min(1),
+  primary_key: keyList.optional(),
+});
+
+export const runTypeSchema = z.enum(["full_drop", "incremental", "merge"]);
+
+const entityFields = {
+  home: blockOverrideSchema.optional(),
+  store: blockOverrideSchema.optional(),
+  run_type: runTypeSchema.optional(),
+  watermark: watermarkSchema.optional(),
+  primary_key: keyList.optional(),
+  enabled: z.boolean().optional(),
+};
+
+export const entitySchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "entity names use letters, digits, _ . - and no path separators")
+    .refine((name) => !name.includes(".."), "entity names may not contain '..'"),
+  ...entityFields,
+});
+
+export const entityDefaultsSchema = z.strictObject(entityFields);
+
+export const flowSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  home: pluginBlockSchema,
+  store: pluginBlockSchema,
+  run_type: runTypeSchema.optional(),
+  watermark: watermarkSchema.optional(),
+  primary_key: keyList.optional(),
+  defaults: entityDefaultsSchema.optional(),
+  entities: z.array(z.union([entitySchema.shape.name, entitySchema])).optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const connectionSchema = z.looseObject({ type: z.string().min(1) });
+
+export const projectOptionsSchema = z.strictObject({
+  concurrency: z.number().int().min(1).max(256).optional(),
+  continue_on_error: z.boolean().optional(),
+  retries: z.number().int().min(0).max(20).optional(),
+  retry_delay_ms: z.number().int().min(0).optional(),
+  queue_size: z.number().int().min(1).max(1024).optional(),
+});
+
+export const projectSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  $schema: z.string().optional(),
+  plugins: z.array(z.string().min(1)).optional(),
+  connections: z.record(z.string(), connectionSchema).optional(),
+  options: projectOptionsSchema.optional(),
+  flows_dir: z.string().optional(),
+  journal: z.union([z.literal(false), z.strictObject({ path: z.string().optional() })]).optional(),
+  flows: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]*$/, "flow names use letters, digits, _ and -"),
+      flowSchema,
+    )
+    .optional(),
+});
+
+export type EntityConfig = z.input<typeof entitySchema>;
+export type FlowConfig = z.input<typeof flowSchema>;
+export type ProjectConfig = z.input<typeof projectSchema>;
+export type ProjectOptions = z.input<typeof projectOptionsSchema>;
+export type PluginBlock = z.input<typeof pluginBlockSchema>;

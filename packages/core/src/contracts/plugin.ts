@@ -1,0 +1,61 @@
+import type { z } from "zod";
+import type { Logger, RunType } from "./common.js";
+import type { Home } from "./home.js";
+import type { Store } from "./store.js";
+
+/** Per-run shared resources (connection pools…), created once and disposed when the run ends. */
+export interface ResourceScope {
+  get<T>(key: string, create: () => T | Promise<T>, dispose?: (value: T) => void | Promise<void>): Promise<T>;
+}
+
+export interface ResolvedConnection {
+  name: string;
+  type: string;
+  options: Record<string, unknown>;
+}
+
+export interface CreateContext {
+  flow: string;
+  entity?: string;
+  /** Relative paths in options resolve against this folder. */
+  projectDir: string;
+  connections: Record<string, ResolvedConnection>;
+  resources: ResourceScope;
+  logger: Logger;
+}
+
+export interface HomeDefinition<S extends z.ZodType = z.ZodType> {
+  /** Schema of the `home:` block, without `type` (core adds it). Use strict objects. */
+  options: S;
+  create(options: z.output<S>, ctx: CreateContext): Home | Promise<Home>;
+  /** One line for summaries and `--dry-run`; must not open anything. */
+  describe?(options: z.output<S>, ctx: CreateContext): string;
+}
+
+export interface StoreDefinition<S extends z.ZodType = z.ZodType> {
+  options: S;
+  create(options: z.output<S>, ctx: CreateContext): Store | Promise<Store>;
+  describe?(options: z.output<S>, ctx: CreateContext): string;
+  /** Run types this store supports, known before creating it (config validation). */
+  runTypes: readonly RunType[];
+}
+
+export interface ConnectionDefinition<S extends z.ZodType = z.ZodType> {
+  options: S;
+}
+
+/** A plugin module's default export: a plain object with a name. */
+export interface HyggePlugin {
+  name: string;
+  homes?: Record<string, HomeDefinition<any>>;
+  stores?: Record<string, StoreDefinition<any>>;
+  connections?: Record<string, ConnectionDefinition<any>>;
+}
+
+/** Identity helper that keeps option types inferred; `satisfies HyggePlugin` works as well. */
+export function defineHome<S extends z.ZodType>(definition: HomeDefinition<S>): HomeDefinition<S> {
+  return definition;
+}
+export function defineStore<S extends z.ZodType>(definition: StoreDefinition<S>): StoreDefinition<S> {
+  return definition;
+}

@@ -1,0 +1,196 @@
+import type { Logger } from "./contracts/common.js";
+import { silentLogger } from "./contracts/common.js";
+import type { CreateContext } from "./contracts/plugin.js";
+import type { Watermark } from "./contracts/watermark.js";
+import { HyggeError, withContext } from "./errors.js";
+import { Factory } from "./factory.js";
+import type { FlowEvent, FlowReport } from "./flow/events.js";
+import { newRunId, runFlow } from "./flow/run-flow.js";
+import type { EntityRun, ProjectPlan } from "./project/plan.js";
+import type { Registry } from "./registry.js";
+import { RunResources } from "./resources.js";
+
+/** Hooks a journal implements to record runs; the store stays the source of truth for resuming. */
+export interface RunJournal {
+  /** Resume point for stores that cannot report their committed state. */
+  lastWatermark?(run: EntityRun): Promise<Watermark | undefined>;
+  record(report: FlowReport, run: EntityRun): Promise<void>;
+}
+
+export interface RunSummary {
+  runId: string;
+  project: string;
+  status: "pass" | "fail";
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  flows: FlowReport[];
+  totals: { rows: number; bytes: number; pass: number; fail: number; skip: number; rowsPerSec: number };
+}
+
+export interface CoordinatorOptions {
+  registry: Registry;
+  plan: ProjectPlan;
+  projectDir: string;
+  /** Subset of `plan.runs` to execute (see selectRuns); defaults to all. */
+  runs?: EntityRun[];
+  concurrency?: number;
+  continueOnError?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: FlowEvent) => void;
+  logger?: Logger;
+  journal?: RunJournal;
+}
+
+/** Runs many flows under a concurrency limit and returns one summary. Never throws for a flow failure. */
+export async function runPlan(options: CoordinatorOptions): Promise<RunSummary> {
+  const { plan } = options;
+  const runs = options.runs ?? plan.runs;
+  const concurrency = Math.max(1, options.concurrency ?? plan.options.concurrency);
+  const continueOnError = options.continueOnError ?? plan.options.continueOnError;
+  const factory = new Factory(options.registry);
+  const resources = new RunResources();
+  const startedAt = new Date();
+  const runId = newRunId(startedAt);
+  const reports: FlowReport[] = new Array(runs.length);
+  let stop = false;
+  let next = 0;
+
+  const worker = async () => {
+    while (next < runs.length) {
+      const index = next++;
+      const run = runs[index]!;
+      if (stop || options.signal?.aborted) {
+        reports[index] = skipped(
+          run,
+          runId,
+          stop ? "an earlier flow failed and continue_on_error is false" : "cancelled",
+        );
+        continue;
+      }
+      reports[index] = await runOne(run, runId, factory, resources, options);
+      if (reports[index]!.status === "fail" && !continueOnError) stop = true;
+      await options.journal?.record(reports[index]!, run).catch((e) => {
+        (options.logger ?? silentLogger).warn(`journal: could not record ${run.id}: ${(e as Error).message}`);
+      });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, worker));
+  } finally {
+    await resources.closeAll();
+  }
+  const finishedAt = new Date();
+  return summarize(plan.name, runId, startedAt, finishedAt, reports);
+}
+
+async function runOne(
+  run: EntityRun,
+  runId: string,
+  factory: Factory,
+  resources: RunResources,
+  options: CoordinatorOptions,
+): Promise<FlowReport> {
+  const ctx: CreateContext = {
+    flow: run.flow,
+    entity: run.entity,
+    projectDir: options.projectDir,
+    connections: options.plan.connections,
+    resources,
+    logger: options.logger ?? silentLogger,
+  };
+  const startedAt = new Date();
+  try {
+    const since = await options.journal?.lastWatermark?.(run);
+    return await runFlow({
+      id: run.id,
+      flow: run.flow,
+      entity: run.entity,
+      runId,
+      home: () => factory.home(run.home, ctx),
+      store: () => factory.store(run.store, ctx),
+      homePlugin: run.home.plugin,
+      storePlugin: run.store.plugin,
+      runType: run.runType,
+      watermark: run.watermark,
+      primaryKey: run.primaryKey,
+      since,
+      signal: options.signal,
+      onEvent: options.onEvent,
+      queueSize: options.plan.options.queueSize,
+      retry: { retries: options.plan.options.retries, delayMs: options.plan.options.retryDelayMs },
+    });
+  } catch (error) {
+    const err = withContext(error, "INTERNAL", { flow: run.flow, entity: run.entity });
+    const finishedAt = new Date();
+    const attempts = (err.details as { attempts?: number } | undefined)?.attempts ?? 1;
+    return {
+      ...emptyReport(run, runId, "fail", startedAt, finishedAt),
+      attempts,
+      error: err,
+    };
+  }
+}
+
+function emptyReport(
+  run: EntityRun,
+  runId: string,
+  status: FlowReport["status"],
+  startedAt: Date,
+  finishedAt: Date,
+): FlowReport {
+  return {
+    id: run.id,
+    flow: run.flow,
+    entity: run.entity,
+    status,
+    runId,
+    runType: run.runType,
+    rows: 0,
+    bytes: 0,
+    batches: 0,
+    elapsedMs: finishedAt.getTime() - startedAt.getTime(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    rowsPerSec: 0,
+    locations: [],
+    attempts: 0,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    queueHighWater: 0,
+  };
+}
+
+function skipped(run: EntityRun, runId: string, reason: string): FlowReport {
+  const now = new Date();
+  return {
+    ...emptyReport(run, runId, "skip", now, now),
+    error: new HyggeError("ABORTED", `not started: ${reason}`, { flow: run.flow, entity: run.entity }),
+  };
+}
+
+export function summarize(
+  project: string,
+  runId: string,
+  startedAt: Date,
+  finishedAt: Date,
+  flows: FlowReport[],
+): RunSummary {
+  const durationMs = finishedAt.getTime() - startedAt.getTime();
+  const totals = { rows: 0, bytes: 0, pass: 0, fail: 0, skip: 0, rowsPerSec: 0 };
+  for (const f of flows) {
+    totals.rows += f.rows;
+    totals.bytes += f.bytes;
+    totals[f.status] += 1;
+  }
+  totals.rowsPerSec = durationMs > 0 ? Math.round((totals.rows * 1000) / durationMs) : totals.rows;
+  return {
+    runId,
+    project,
+    status: totals.fail > 0 || totals.skip > 0 ? "fail" : "pass",
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs,
+    flows,
+    totals,
+  };
+}

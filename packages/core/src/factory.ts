@@ -1,0 +1,48 @@
+import type { Home } from "./contracts/home.js";
+import type { CreateContext } from "./contracts/plugin.js";
+import type { Store } from "./contracts/store.js";
+import { withContext } from "./errors.js";
+import type { BlockPlan } from "./project/plan.js";
+import type { Registry } from "./registry.js";
+
+/** Builds Homes and Stores from validated blocks; errors name the plugin, flow and entity. */
+export class Factory {
+  constructor(readonly registry: Registry) {}
+
+  async home(block: BlockPlan, ctx: CreateContext): Promise<Home> {
+    try {
+      return await this.registry.home(block.type).definition.create(block.options, ctx);
+    } catch (error) {
+      throw withContext(error, "HOME_READ_FAILED", {
+        plugin: block.plugin,
+        flow: ctx.flow,
+        entity: ctx.entity,
+      });
+    }
+  }
+
+  async store(block: BlockPlan, ctx: CreateContext): Promise<Store> {
+    try {
+      return await this.registry.store(block.type).definition.create(block.options, ctx);
+    } catch (error) {
+      throw withContext(error, "STORE_WRITE_FAILED", {
+        plugin: block.plugin,
+        flow: ctx.flow,
+        entity: ctx.entity,
+      });
+    }
+  }
+
+  /** One line describing where data comes from or goes to; opens nothing. */
+  describe(kind: "home" | "store", block: BlockPlan, ctx: CreateContext): string {
+    const def =
+      kind === "home"
+        ? this.registry.home(block.type).definition
+        : this.registry.store(block.type).definition;
+    try {
+      return def.describe?.(block.options, ctx) ?? block.type;
+    } catch {
+      return block.type;
+    }
+  }
+}

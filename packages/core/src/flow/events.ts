@@ -1,0 +1,50 @@
+import type { RunType } from "../contracts/common.js";
+import type { Watermark } from "../contracts/watermark.js";
+import type { HyggeError } from "../errors.js";
+
+export interface FlowCounters {
+  rows: number;
+  bytes: number;
+  batches: number;
+  elapsedMs: number;
+}
+
+export type FlowPhase = "start" | "progress" | "retry" | "committing" | "done" | "failed";
+
+/** Progress is a stream of these; the CLI decides how to draw them. */
+export interface FlowEvent extends FlowCounters {
+  type: FlowPhase;
+  id: string;
+  flow: string;
+  entity?: string;
+  attempt: number;
+  estimatedRows?: number;
+  /** Set on `start` for incremental runs: where this run resumes. */
+  since?: Watermark;
+  error?: HyggeError;
+  report?: FlowReport;
+}
+
+export type FlowStatus = "pass" | "fail" | "skip";
+
+export interface FlowReport extends FlowCounters {
+  id: string;
+  flow: string;
+  entity?: string;
+  status: FlowStatus;
+  runId: string;
+  runType: RunType;
+  durationMs: number;
+  rowsPerSec: number;
+  /** Where the data settled (files, tables). */
+  locations: string[];
+  /** The watermark the run started from and the one it committed. */
+  since?: Watermark;
+  watermark?: Watermark;
+  attempts: number;
+  startedAt: string;
+  finishedAt: string;
+  error?: HyggeError;
+  /** Highest number of batches waiting between home and store. */
+  queueHighWater: number;
+}

@@ -1,0 +1,71 @@
+export { z } from "zod";
+export {
+  type DryRunEntry,
+  dryRun,
+  type PreparedProject,
+  type ProjectRunOptions,
+  prepareProject,
+  runProject,
+} from "./api.js";
+export { schemaDifference, schemaFingerprint } from "./arrow/schema.js";
+export {
+  batchBytes,
+  bigIntToWords,
+  cellToJson,
+  formatDecimal,
+  type Json,
+  parseDecimal,
+  toRows,
+  wordsToBigInt,
+} from "./arrow/values.js";
+export { closest } from "./config/did-you-mean.js";
+export { substituteEnv } from "./config/env.js";
+export { type ConfigIssue, formatIssue, zodIssues } from "./config/issues.js";
+export { projectJsonSchemas } from "./config/json-schema.js";
+export { deepMerge, isPlainObject } from "./config/merge.js";
+export { applyOverrides, parseScalar } from "./config/overrides.js";
+export * from "./config/schema.js";
+export type { CheckResult, Logger, RunType } from "./contracts/common.js";
+export { RUN_TYPES, silentLogger } from "./contracts/common.js";
+export type { Home, ReadContext } from "./contracts/home.js";
+export type {
+  ConnectionDefinition,
+  CreateContext,
+  HomeDefinition,
+  HyggePlugin,
+  ResolvedConnection,
+  ResourceScope,
+  StoreDefinition,
+} from "./contracts/plugin.js";
+export { defineHome, defineStore } from "./contracts/plugin.js";
+export type { CommitReport, CommitState, Store, WriteContext } from "./contracts/store.js";
+export type { Watermark, WatermarkKind, WatermarkSpec } from "./contracts/watermark.js";
+export {
+  type CoordinatorOptions,
+  type RunJournal,
+  type RunSummary,
+  runPlan,
+  summarize,
+} from "./coordinator.js";
+export * from "./errors.js";
+export { Factory } from "./factory.js";
+export type { FlowCounters, FlowEvent, FlowPhase, FlowReport, FlowStatus } from "./flow/events.js";
+export { BoundedQueue } from "./flow/queue.js";
+export { backoffDelay, type RetryPolicy, sleep } from "./flow/retry.js";
+export { type FlowOptions, newRunId, runFlow } from "./flow/run-flow.js";
+export { WatermarkTracker, watermarkKind } from "./flow/watermark.js";
+export {
+  type BlockPlan,
+  configError,
+  DEFAULT_OPTIONS,
+  type EntityRun,
+  type PlanOptions,
+  type ProjectPlan,
+  planProject,
+  type ResolvedOptions,
+} from "./project/plan.js";
+export { type RunFilter, selectRuns } from "./project/select.js";
+export type { ProjectSources } from "./project/sources.js";
+export { Registry } from "./registry.js";
+export { RunResources } from "./resources.js";
+export { collectSecrets, isSecretKey, redact, redactConfig } from "./secrets.js";

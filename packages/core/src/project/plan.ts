@@ -1,0 +1,240 @@
+import { type ConfigIssue, formatIssue, formatPath, zodIssues } from "../config/issues.js";
+import { deepMerge } from "../config/merge.js";
+import { type entitySchema, type FlowConfig, type ProjectConfig, projectSchema } from "../config/schema.js";
+import type { RunType } from "../contracts/common.js";
+import type { ResolvedConnection } from "../contracts/plugin.js";
+import type { WatermarkSpec } from "../contracts/watermark.js";
+import { HyggeError, isHyggeError } from "../errors.js";
+import type { Registry } from "../registry.js";
+import type { ProjectSources } from "./sources.js";
+
+export interface BlockPlan {
+  type: string;
+  plugin: string;
+  /** Options as validated by the plugin's schema (without `type`). */
+  options: Record<string, unknown>;
+}
+
+/** One unit of work: a (flow, entity) pair with everything resolved. */
+export interface EntityRun {
+  /** `<flow>` or `<flow>.<entity>`: the name used in output and filters. */
+  id: string;
+  flow: string;
+  entity?: string;
+  home: BlockPlan;
+  store: BlockPlan;
+  runType: RunType;
+  watermark?: WatermarkSpec;
+  primaryKey?: string[];
+}
+
+export interface ResolvedOptions {
+  concurrency: number;
+  continueOnError: boolean;
+  retries: number;
+  retryDelayMs: number;
+  queueSize: number;
+}
+
+export interface ProjectPlan {
+  name: string;
+  options: ResolvedOptions;
+  connections: Record<string, ResolvedConnection>;
+  runs: EntityRun[];
+}
+
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  concurrency: 4,
+  continueOnError: true,
+  retries: 2,
+  retryDelayMs: 1000,
+  queueSize: 4,
+};
+
+export interface PlanOptions {
+  sources?: ProjectSources;
+  /** Force a run type for every entity (`--full-drop` / `--incremental`). */
+  runType?: RunType;
+}
+
+const asList = (v: string | string[] | undefined) =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];
+
+/**
+ * Validates a whole project (skeleton, then each block with its plugin's schema) and expands it
+ * into one EntityRun per (flow, entity). Every problem is collected; one CONFIG_INVALID error
+ * lists them all.
+ */
+export function planProject(
+  input: ProjectConfig,
+  registry: Registry,
+  options: PlanOptions = {},
+): ProjectPlan {
+  const sources = options.sources ?? {};
+  const parsed = projectSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success)
+    throw configError(
+      zodIssues(projectSchema, parsed.error, { file: sources.project }).map((issue) =>
+        relocate(issue, sources),
+      ),
+    );
+  const project = parsed.data;
+  const issues: ConfigIssue[] = [];
+
+  const connections: Record<string, ResolvedConnection> = {};
+  for (const [name, conn] of Object.entries(project.connections ?? {})) {
+    const { type, ...rest } = conn;
+    try {
+      const entry = registry.connection(type);
+      const result = entry.definition.options.safeParse(rest, { reportInput: true });
+      if (!result.success) {
+        issues.push(
+          ...zodIssues(entry.definition.options, result.error, {
+            file: sources.project,
+            prefix: ["connections", name],
+          }),
+        );
+      } else connections[name] = { name, type, options: result.data as Record<string, unknown> };
+    } catch (error) {
+      issues.push(typeIssue(error, sources.project, ["connections", name, "type"]));
+    }
+  }
+
+  const runs: EntityRun[] = [];
+  for (const [flowName, flow] of Object.entries(project.flows ?? {})) {
+    if (flow.enabled === false) continue;
+    const flowFile = sources.flows?.[flowName] ?? sources.project;
+    const entities = flow.entities?.map((e) => (typeof e === "string" ? { name: e } : e));
+    const seen = new Set<string>();
+    for (const entity of entities ?? [undefined]) {
+      if (entity) {
+        if (seen.has(entity.name)) {
+          issues.push({ file: flowFile, path: `entities.${entity.name}`, message: "entity listed twice" });
+          continue;
+        }
+        seen.add(entity.name);
+        if (entity.enabled === false) continue;
+      }
+      const file = entity ? (sources.entities?.[`${flowName}.${entity.name}`] ?? flowFile) : flowFile;
+      const run = planEntity(flowName, flow, entity, registry, connections, file, options, issues);
+      if (run) runs.push(run);
+    }
+  }
+  if (issues.length > 0) throw configError(issues);
+
+  const o = project.options ?? {};
+  return {
+    name: project.name ?? "hygge",
+    options: {
+      concurrency: o.concurrency ?? DEFAULT_OPTIONS.concurrency,
+      continueOnError: o.continue_on_error ?? DEFAULT_OPTIONS.continueOnError,
+      retries: o.retries ?? DEFAULT_OPTIONS.retries,
+      retryDelayMs: o.retry_delay_ms ?? DEFAULT_OPTIONS.retryDelayMs,
+      queueSize: o.queue_size ?? DEFAULT_OPTIONS.queueSize,
+    },
+    connections,
+    runs,
+  };
+}
+
+function planEntity(
+  flowName: string,
+  flow: FlowConfig,
+  entity: (typeof entitySchema)["_output"] | undefined,
+  registry: Registry,
+  connections: Record<string, ResolvedConnection>,
+  file: string | undefined,
+  options: PlanOptions,
+  issues: ConfigIssue[],
+): EntityRun | undefined {
+  const defaults = flow.defaults ?? {};
+  const id = entity ? `${flowName}.${entity.name}` : flowName;
+  const blocks: Partial<Record<"home" | "store", BlockPlan>> = {};
+  for (const kind of ["home", "store"] as const) {
+    const merged = deepMerge<{ type?: string }>(flow[kind], defaults[kind], entity?.[kind]);
+    const { type, ...rest } = merged;
+    try {
+      const entry = kind === "home" ? registry.home(type ?? "") : registry.store(type ?? "");
+      const result = entry.definition.options.safeParse(rest, { reportInput: true });
+      if (!result.success) {
+        issues.push(...zodIssues(entry.definition.options, result.error, { file, prefix: [kind] }));
+        continue;
+      }
+      for (const key of ["connection"]) {
+        const name = (result.data as Record<string, unknown>)[key];
+        if (typeof name === "string" && !(name in connections)) {
+          issues.push({
+            file,
+            path: `${kind}.${key}`,
+            message: `unknown connection "${name}"`,
+            hint: `connections declared in hygge.yml: ${Object.keys(connections).join(", ") || "none"}`,
+          });
+        }
+      }
+      blocks[kind] = { type: type!, plugin: entry.plugin, options: result.data as Record<string, unknown> };
+    } catch (error) {
+      issues.push(typeIssue(error, file, [kind, "type"], `flow ${flowName}`));
+    }
+  }
+  const runType = options.runType ?? entity?.run_type ?? defaults.run_type ?? flow.run_type ?? "full_drop";
+  const wm = entity?.watermark ?? defaults.watermark ?? flow.watermark;
+  const primaryKey = asList(
+    entity?.primary_key ?? defaults.primary_key ?? flow.primary_key ?? wm?.primary_key,
+  );
+  if (!blocks.home || !blocks.store) return undefined;
+  const storeDef = registry.store(blocks.store.type).definition;
+  if (!storeDef.runTypes.includes(runType)) {
+    issues.push({
+      file,
+      path: "run_type",
+      message: `store type "${blocks.store.type}" does not support run_type ${runType} (entity ${id})`,
+      hint: `it supports: ${storeDef.runTypes.join(", ")}`,
+    });
+  }
+  if (runType === "merge" && !primaryKey) {
+    issues.push({ file, path: "primary_key", message: `run_type merge needs a primary_key (entity ${id})` });
+  }
+  return {
+    id,
+    flow: flowName,
+    entity: entity?.name,
+    home: blocks.home,
+    store: blocks.store,
+    runType,
+    watermark: wm ? { column: wm.watermark_column, primaryKey: primaryKey ?? [] } : undefined,
+    primaryKey,
+  };
+}
+
+function typeIssue(
+  error: unknown,
+  file: string | undefined,
+  path: PropertyKey[],
+  where?: string,
+): ConfigIssue {
+  if (!isHyggeError(error)) throw error;
+  return {
+    file,
+    path: formatPath(path),
+    message: where ? `${error.message} (${where})` : error.message,
+    hint: error.hint,
+  };
+}
+
+/** Moves issues under `flows.<name>` to the flow's own file when it has one. */
+function relocate(issue: ConfigIssue, sources: ProjectSources): ConfigIssue {
+  const m = /^flows\.([^.[]+)(?:\.(.*))?$/.exec(issue.path);
+  if (!m) return issue;
+  const file = sources.flows?.[m[1]!];
+  if (!file) return issue;
+  return { ...issue, file, path: m[2] ?? "(top level)" };
+}
+
+export function configError(issues: ConfigIssue[]): HyggeError {
+  const lines = issues.map((issue) => `  - ${formatIssue(issue)}`);
+  return new HyggeError(
+    "CONFIG_INVALID",
+    `${issues.length} configuration problem${issues.length === 1 ? "" : "s"}:\n${lines.join("\n")}`,
+    { details: issues, hint: "Fix the keys listed above; `hygge schema` prints every valid key." },
+  );
+}

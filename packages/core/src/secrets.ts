@@ -1,0 +1,41 @@
+import { isPlainObject } from "./config/merge.js";
+
+const SECRET_KEY =
+  /(pass(word)?|pwd|secret|token|api[_-]?key|private[_-]?key|credential|connection[_-]?string|dsn|url)$/i;
+
+/** True for config keys whose values must never be printed. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** Every value under a secret-looking key, anywhere in `config`. */
+export function collectSecrets(config: unknown, out = new Set<string>()): Set<string> {
+  const visit = (value: unknown, key: string) => {
+    if (typeof value === "string" && isSecretKey(key) && value.length >= 3) out.add(value);
+    else if (Array.isArray(value)) for (const v of value) visit(v, key);
+    else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) visit(v, k);
+  };
+  visit(config, "");
+  return out;
+}
+
+/** Replaces every secret (and the password part of any URL) in `text` with `***`. */
+export function redact(text: string, secrets: Iterable<string> = []): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret) out = out.split(secret).join("***");
+  }
+  return out.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/\s]+@/gi, "$1***@");
+}
+
+/** A deep copy of `config` with secret values replaced by `***` (for --dry-run and debug output). */
+export function redactConfig<T>(config: T): T {
+  const visit = (value: unknown, key: string): unknown => {
+    if (typeof value === "string" && isSecretKey(key)) return "***";
+    if (Array.isArray(value)) return value.map((v) => visit(v, key));
+    if (isPlainObject(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v, k)]));
+    return value;
+  };
+  return visit(config, "") as T;
+}
