@@ -15,8 +15,9 @@ export function deepMerge<T extends Record<string, unknown>>(
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  // Realm-independent: a plain object's prototype is null or a prototype whose own prototype is null.
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 function clone(value: unknown): unknown {
