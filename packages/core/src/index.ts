@@ -54,6 +54,9 @@ export { BoundedQueue } from "./flow/queue.js";
 export { backoffDelay, type RetryPolicy, sleep } from "./flow/retry.js";
 export { type FlowOptions, newRunId, runFlow } from "./flow/run-flow.js";
 export { WatermarkTracker, watermarkKind } from "./flow/watermark.js";
+export { fsyncDir, writeFileAtomic } from "./journal/atomic-write.js";
+export { FileJournal, type JournalRecord } from "./journal/file-journal.js";
+export { acquireLock, type ProjectLock } from "./journal/lock.js";
 export {
   type BlockPlan,
   configError,

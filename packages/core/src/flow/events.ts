@@ -1,4 +1,5 @@
 import type { RunType } from "../contracts/common.js";
+import type { CommitState } from "../contracts/store.js";
 import type { Watermark } from "../contracts/watermark.js";
 import type { HyggeError } from "../errors.js";
 
@@ -42,6 +43,10 @@ export interface FlowReport extends FlowCounters {
   since?: Watermark;
   watermark?: Watermark;
   attempts: number;
+  /** The state the store had published when the run started (incremental runs): the resume point. */
+  committed?: CommitState;
+  /** Columns and types of the data moved (see schemaFingerprint). */
+  schemaFingerprint?: string;
   startedAt: string;
   finishedAt: string;
   error?: HyggeError;

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { RecordBatch, Schema } from "apache-arrow";
-import { schemaDifference } from "../arrow/schema.js";
+import { schemaDifference, schemaFingerprint } from "../arrow/schema.js";
 import { batchBytes } from "../arrow/values.js";
 import type { RunType } from "../contracts/common.js";
 import type { Home, ReadContext } from "../contracts/home.js";
-import type { CommitReport, Store, WriteContext } from "../contracts/store.js";
+import type { CommitReport, CommitState, Store, WriteContext } from "../contracts/store.js";
 import type { Watermark, WatermarkSpec } from "../contracts/watermark.js";
 import {
   HyggeError,
@@ -170,14 +170,14 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
     });
 
     let since: Watermark | undefined;
+    let committed: CommitState | undefined;
     if (options.watermark && runType !== "full_drop") {
-      since = store.committedState
-        ? (
-            await store.committedState().catch((e) => {
-              throw fail(e, "STORE_WRITE_FAILED", options.storePlugin);
-            })
-          )?.watermark
-        : options.since;
+      if (store.committedState) {
+        committed = await store.committedState().catch((e) => {
+          throw fail(e, "STORE_WRITE_FAILED", options.storePlugin);
+        });
+        since = committed?.watermark;
+      } else since = options.since;
     }
     const tracker = options.watermark ? new WatermarkTracker(options.watermark, since) : undefined;
     const readCtx: ReadContext = {
@@ -195,8 +195,8 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
     signal.addEventListener("abort", onAbort, { once: true });
     const h = home;
     const s = store;
+    let schema: Schema | undefined;
     const producer = (async () => {
-      let schema: Schema | undefined;
       const iterator = h.read(readCtx)[Symbol.asyncIterator]();
       let done = false;
       try {
@@ -276,6 +276,8 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
       locations: report.locations,
       since,
       watermark,
+      committed,
+      schemaFingerprint: schema ? schemaFingerprint(schema) : undefined,
       attempts: info.attempt,
       startedAt: info.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),

@@ -1,0 +1,160 @@
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import type { RunType } from "../contracts/common.js";
+import type { Watermark } from "../contracts/watermark.js";
+import type { RunJournal } from "../coordinator.js";
+import type { FlowReport, FlowStatus } from "../flow/events.js";
+import type { EntityRun } from "../project/plan.js";
+import { writeFileAtomic } from "./atomic-write.js";
+
+/** One entity run, as kept in the journal. */
+export interface JournalRecord {
+  id: string;
+  runId: string;
+  flow: string;
+  entity?: string;
+  status: FlowStatus;
+  runType: RunType;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  rows: number;
+  bytes: number;
+  locations: string[];
+  attempts: number;
+  watermarkColumn?: string;
+  /** The watermark the run started from and the one it committed. */
+  since?: Watermark;
+  watermark?: Watermark;
+  schemaFingerprint?: string;
+  error?: { code: string; message: string; hint?: string };
+  /** Written at reconciliation: the store had published this run but the journal had no record of it. */
+  recovered?: boolean;
+}
+
+const KEEP_PER_ENTITY = 200;
+const stamp = (iso: string) => iso.replace(/[-:.]/g, "");
+
+/**
+ * The user-facing history of entity runs: one small JSON file per run under
+ * `<dir>/runs/<flow>/<entity>/`, written atomically. It is a cache and a record, not the source of
+ * truth: stores publish their state with their data, and records are reconciled with it.
+ */
+export class FileJournal implements RunJournal {
+  constructor(
+    readonly dir: string,
+    private readonly redact: (text: string) => string = (t) => t,
+  ) {}
+
+  private entityDir(flow: string, entity?: string): string {
+    return path.join(this.dir, "runs", flow, entity ?? "_");
+  }
+
+  async record(report: FlowReport, run: EntityRun): Promise<void> {
+    const dir = this.entityDir(report.flow, report.entity);
+    await mkdir(dir, { recursive: true });
+    const existing = await this.list(report.flow, report.entity);
+    const committed = report.committed;
+    if (committed && !existing.some((r) => r.runId === committed.runId)) {
+      // The store published a run the journal never heard of (killed between commit and journal write).
+      await this.write(dir, {
+        id: report.id,
+        runId: committed.runId,
+        flow: report.flow,
+        entity: report.entity,
+        status: "pass",
+        runType: committed.runType,
+        startedAt: committed.committedAt,
+        finishedAt: committed.committedAt,
+        durationMs: 0,
+        rows: 0,
+        bytes: 0,
+        locations: [],
+        attempts: 0,
+        watermarkColumn: committed.watermark?.column,
+        watermark: committed.watermark,
+        recovered: true,
+      });
+    }
+    await this.write(dir, {
+      id: report.id,
+      runId: report.runId,
+      flow: report.flow,
+      entity: report.entity,
+      status: report.status,
+      runType: report.runType,
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt,
+      durationMs: report.durationMs,
+      rows: report.rows,
+      bytes: report.bytes,
+      locations: report.locations,
+      attempts: report.attempts,
+      watermarkColumn: run.watermark?.column,
+      since: report.since,
+      watermark: report.watermark,
+      schemaFingerprint: report.schemaFingerprint,
+      error: report.error
+        ? { code: report.error.code, message: this.redact(report.error.message), hint: report.error.hint }
+        : undefined,
+    });
+    await this.prune(dir);
+  }
+
+  private async write(dir: string, record: JournalRecord): Promise<void> {
+    const name = `${stamp(record.finishedAt)}-${record.runId}${record.recovered ? "-recovered" : ""}.json`;
+    await writeFileAtomic(path.join(dir, name), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  private async prune(dir: string): Promise<void> {
+    const files = (await readdir(dir)).filter((f) => f.endsWith(".json")).sort();
+    for (const file of files.slice(0, Math.max(0, files.length - KEEP_PER_ENTITY))) {
+      await rm(path.join(dir, file), { force: true });
+    }
+  }
+
+  /** Records of one entity, oldest first. */
+  async list(flow: string, entity?: string): Promise<JournalRecord[]> {
+    const dir = this.entityDir(flow, entity);
+    let files: string[];
+    try {
+      files = (await readdir(dir)).filter((f) => f.endsWith(".json") && !f.startsWith(".")).sort();
+    } catch {
+      return [];
+    }
+    const out: JournalRecord[] = [];
+    for (const file of files) {
+      try {
+        out.push(JSON.parse(await readFile(path.join(dir, file), "utf8")) as JournalRecord);
+      } catch {
+        // A record that cannot be read is skipped, never fatal: the journal is not the source of truth.
+      }
+    }
+    return out;
+  }
+
+  async lastWatermark(run: EntityRun): Promise<Watermark | undefined> {
+    const records = await this.list(run.flow, run.entity);
+    for (let i = records.length - 1; i >= 0; i--) {
+      const r = records[i]!;
+      if (r.status === "pass") return r.watermark;
+    }
+    return undefined;
+  }
+
+  /** Recent runs, newest first; `filter` is `FLOW` or `FLOW.ENTITY`. */
+  async history(filter?: string, limit = 20): Promise<JournalRecord[]> {
+    const runsDir = path.join(this.dir, "runs");
+    const flows = await readdir(runsDir).catch(() => [] as string[]);
+    const all: JournalRecord[] = [];
+    for (const flow of flows) {
+      for (const entityDir of await readdir(path.join(runsDir, flow)).catch(() => [] as string[])) {
+        const entity = entityDir === "_" ? undefined : entityDir;
+        const id = entity ? `${flow}.${entity}` : flow;
+        if (filter && filter !== flow && filter !== id) continue;
+        all.push(...(await this.list(flow, entity)));
+      }
+    }
+    return all.sort((a, b) => b.finishedAt.localeCompare(a.finishedAt)).slice(0, limit);
+  }
+}

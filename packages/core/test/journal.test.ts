@@ -1,0 +1,142 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { acquireLock, FileJournal, runProject } from "@hygge/core";
+import { batchOf, int64Vector, MemoryBackend, memoryPlugin } from "@hygge/core/testing";
+import { describe, expect, it } from "@jest/globals";
+import { Int32, Int64, vectorFromArray } from "apache-arrow";
+
+const tmp = () => mkdtemp(path.join(os.tmpdir(), "hygge-journal-"));
+const rows = (ids: number[], ts: number[]) =>
+  batchOf({ id: vectorFromArray(ids, new Int32()), ts: int64Vector(new Int64(), ts.map(BigInt)) });
+
+describe("file journal", () => {
+  it("records every entity run in its own small file, with watermark and schema", async () => {
+    const dir = await tmp();
+    const backend = new MemoryBackend();
+    backend.put("src/a", [rows([1, 2], [10, 20])]);
+    const journal = new FileJournal(dir);
+    const project = {
+      flows: {
+        f: {
+          home: { type: "memory", dataset: "src" },
+          store: { type: "memory" },
+          run_type: "incremental" as const,
+          watermark: { watermark_column: "ts", primary_key: "id" },
+          entities: ["a"],
+        },
+      },
+    };
+    await runProject({ plugins: [memoryPlugin(backend)], project, journal });
+    backend.put("src/a", [rows([1, 2, 3], [10, 20, 30])]);
+    await runProject({ plugins: [memoryPlugin(backend)], project, journal });
+    const files = await readdir(path.join(dir, "runs", "f", "a"));
+    expect(files).toHaveLength(2);
+    const history = await journal.history("f.a");
+    expect(history.map((r) => [r.status, r.rows, r.watermark?.value, r.since?.value])).toEqual([
+      ["pass", 1, "30", "20"],
+      ["pass", 2, "20", undefined],
+    ]);
+    expect(history[0]!.schemaFingerprint).toBe("id:Int32?,ts:Int64?");
+    expect(history[0]!.watermarkColumn).toBe("ts");
+  });
+
+  it("reconciles with the store: a run the store published but the journal missed is recorded", async () => {
+    const dir = await tmp();
+    const backend = new MemoryBackend();
+    backend.put("src/a", [rows([1], [10])]);
+    const project = {
+      flows: {
+        f: {
+          home: { type: "memory", dataset: "src" },
+          store: { type: "memory" },
+          run_type: "incremental" as const,
+          watermark: { watermark_column: "ts", primary_key: "id" },
+          entities: ["a"],
+        },
+      },
+    };
+    // First run without a journal: as if the process died after the store committed.
+    await runProject({ plugins: [memoryPlugin(backend)], project });
+    const journal = new FileJournal(dir);
+    await runProject({ plugins: [memoryPlugin(backend)], project, journal });
+    const history = await journal.history();
+    expect(history.map((r) => [r.recovered ?? false, r.watermark?.value])).toEqual(
+      expect.arrayContaining([
+        [true, "10"],
+        [false, "10"],
+      ]),
+    );
+  });
+
+  it("records failures with the error code and a redacted message", async () => {
+    const dir = await tmp();
+    const backend = new MemoryBackend();
+    backend.put("src/a", [rows([1], [10])]);
+    const journal = new FileJournal(dir, (t) => t.replace("configured", "***"));
+    await runProject({
+      plugins: [memoryPlugin(backend)],
+      project: {
+        flows: {
+          f: {
+            home: { type: "memory", dataset: "src", fail_after_batches: 0 },
+            store: { type: "memory" },
+            entities: ["a"],
+          },
+        },
+      },
+      journal,
+    });
+    const [record] = await journal.history();
+    expect(record).toMatchObject({ status: "fail", error: { code: "HOME_READ_FAILED" } });
+    expect(record!.error!.message).toContain("(as ***)");
+  });
+});
+
+describe("project lock", () => {
+  it("refuses a second holder, naming the first, and can be taken again after release", async () => {
+    const dir = await tmp();
+    const lock = await acquireLock(dir, "hygge go");
+    await expect(acquireLock(dir)).rejects.toMatchObject({
+      code: "LOCKED",
+      message: expect.stringContaining(`pid ${process.pid}`),
+    });
+    await lock.release();
+    const again = await acquireLock(dir);
+    await again.release();
+  });
+
+  it("is refused while another live process holds it", async () => {
+    const dir = await tmp();
+    const code = `import('@hygge/core').then(async ({acquireLock}) => { await acquireLock(${JSON.stringify(dir)}, 'child'); console.log('locked'); setTimeout(() => {}, 60000); })`;
+    const child = spawn(process.execPath, ["-e", code], {
+      cwd: process.cwd(),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (d) => String(d).includes("locked") && resolve()),
+    );
+    try {
+      await expect(acquireLock(dir)).rejects.toMatchObject({
+        code: "LOCKED",
+        message: expect.stringContaining(`pid ${child.pid}`),
+      });
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("takes over a stale lock whose process died", async () => {
+    const dir = await tmp();
+    const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
+    const pid = Number(dead.stdout.trim());
+    await writeFile(
+      path.join(dir, "lock"),
+      JSON.stringify({ pid, host: os.hostname(), startedAt: "2020-01-01T00:00:00Z" }),
+    );
+    const lock = await acquireLock(dir);
+    expect(JSON.parse(await readFile(path.join(dir, "lock"), "utf8")).pid).toBe(process.pid);
+    await lock.release();
+  });
+});
