@@ -72,3 +72,4 @@ export type { ProjectSources } from "./project/sources.js";
 export { Registry } from "./registry.js";
 export { RunResources } from "./resources.js";
 export { collectSecrets, isSecretKey, redact, redactConfig } from "./secrets.js";
+export { faultPoint } from "./fault.js";

@@ -15,6 +15,7 @@ import {
   withContext,
 } from "../errors.js";
 import type { FlowEvent, FlowReport } from "./events.js";
+import { faultPoint } from "../fault.js";
 import { BoundedQueue } from "./queue.js";
 import { abortedError, backoffDelay, type RetryPolicy, sleep } from "./retry.js";
 import { WatermarkTracker } from "./watermark.js";
@@ -244,6 +245,7 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
     if (signal.aborted) throw fail(abortedError(signal), "ABORTED", undefined);
 
     progress("committing");
+    faultPoint("engine:before-commit");
     const watermark = tracker?.result();
     let report: CommitReport;
     try {
@@ -258,6 +260,7 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
     } catch (error) {
       throw fail(error, "STORE_COMMIT_FAILED", options.storePlugin);
     }
+    faultPoint("engine:after-commit");
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - info.startedAt.getTime();
     const result: FlowReport = {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { faultPoint } from "../fault.js";
 
 /** Writes a file so readers see the old content or the new one, never a part: tmp, fsync, rename, fsync dir. */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
@@ -12,6 +13,7 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   } finally {
     await handle.close();
   }
+  faultPoint("atomic-write:before-rename");
   try {
     await rename(tmp, file);
   } catch (error) {

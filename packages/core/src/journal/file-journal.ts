@@ -5,6 +5,7 @@ import type { Watermark } from "../contracts/watermark.js";
 import type { RunJournal } from "../coordinator.js";
 import type { FlowReport, FlowStatus } from "../flow/events.js";
 import type { EntityRun } from "../project/plan.js";
+import { faultPoint } from "../fault.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 /** One entity run, as kept in the journal. */
@@ -98,6 +99,7 @@ export class FileJournal implements RunJournal {
         ? { code: report.error.code, message: this.redact(report.error.message), hint: report.error.hint }
         : undefined,
     });
+    faultPoint("journal:after-record");
     await this.prune(dir);
   }
 
