@@ -49,6 +49,7 @@ export {
 } from "./coordinator.js";
 export * from "./errors.js";
 export { Factory } from "./factory.js";
+export { faultPoint } from "./fault.js";
 export type { FlowCounters, FlowEvent, FlowPhase, FlowReport, FlowStatus } from "./flow/events.js";
 export { BoundedQueue } from "./flow/queue.js";
 export { backoffDelay, type RetryPolicy, sleep } from "./flow/retry.js";
@@ -72,4 +73,3 @@ export type { ProjectSources } from "./project/sources.js";
 export { Registry } from "./registry.js";
 export { RunResources } from "./resources.js";
 export { collectSecrets, isSecretKey, redact, redactConfig } from "./secrets.js";
-export { faultPoint } from "./fault.js";

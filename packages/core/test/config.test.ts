@@ -99,6 +99,58 @@ describe("planning a project", () => {
     );
   });
 
+  it("explains a bad inline entity by its keys, not as a vague union error, in the entity's own file", () => {
+    const sources = {
+      flows: { a: "flows/a/flow.yml" },
+      entities: { "a.users": "flows/a/entities/users.yml" },
+    };
+    const found = issues(() =>
+      planProject(
+        project({
+          a: {
+            home: { type: "memory" },
+            store: { type: "memory" },
+            entities: ["x", { name: "users", run_typ: "full_drop" } as never],
+          },
+        }),
+        registry(),
+        { sources },
+      ),
+    );
+    expect(found).toEqual([
+      {
+        file: "flows/a/entities/users.yml",
+        path: "run_typ",
+        message: 'unknown key "run_typ"',
+        hint: 'did you mean "run_type"?',
+      },
+    ]);
+  });
+
+  it("blames the file that set the bad key: the flow file for flow keys, the entity file for overrides", () => {
+    const sources = {
+      flows: { a: "flows/a/flow.yml" },
+      entities: { "a.users": "flows/a/entities/users.yml" },
+    };
+    const found = issues(() =>
+      planProject(
+        project({
+          a: {
+            home: { type: "memory", batch_sise: 1 },
+            store: { type: "memory" },
+            entities: [{ name: "users", store: { fail_on_comit: true } }],
+          },
+        }),
+        registry(),
+        { sources },
+      ),
+    ) as { file: string; path: string }[];
+    expect(found.map((i) => [i.file, i.path])).toEqual([
+      ["flows/a/flow.yml", "home.batch_sise"],
+      ["flows/a/entities/users.yml", "store.fail_on_comit"],
+    ]);
+  });
+
   it("rejects wrong types and bad enum values with the key path", () => {
     const found = issues(() =>
       planProject(

@@ -85,11 +85,11 @@ export function zodIssues(
 ): ConfigIssue[] {
   const prefix = options.prefix ?? [];
   const out: ConfigIssue[] = [];
-  for (const issue of error.issues) {
+  for (const issue of flattenUnions(error.issues as RawIssue[])) {
     const path = [...prefix, ...(issue.path as PropertyKey[])];
     if (issue.code === "unrecognized_keys") {
       const known = keysAt(schema, issue.path as PropertyKey[]);
-      for (const key of issue.keys) {
+      for (const key of issue.keys as string[]) {
         const guess = closest(key, known);
         out.push({
           file: options.file,
@@ -104,13 +104,14 @@ export function zodIssues(
       }
       continue;
     }
-    if (issue.code === "invalid_value" && "values" in issue && Array.isArray(issue.values)) {
-      const input = (issue as { input?: unknown }).input;
-      const guess = typeof input === "string" ? closest(input, issue.values.map(String)) : undefined;
+    if (issue.code === "invalid_value" && Array.isArray(issue.values)) {
+      const values = issue.values as unknown[];
+      const input = issue.input;
+      const guess = typeof input === "string" ? closest(input, values.map(String)) : undefined;
       out.push({
         file: options.file,
         path: formatPath(path),
-        message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${
+        message: `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}${
           input === undefined ? "" : `, got ${JSON.stringify(input)}`
         }`,
         hint: guess ? `did you mean "${guess}"?` : undefined,
@@ -118,6 +119,43 @@ export function zodIssues(
       continue;
     }
     out.push({ file: options.file, path: formatPath(path), message: issue.message });
+  }
+  return out;
+}
+
+interface RawIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  input?: unknown;
+  keys?: string[];
+  values?: unknown[];
+  expected?: string;
+  errors?: RawIssue[][];
+}
+
+/**
+ * A value matching no branch of a union (`entities: [string | {name, ...}]`) gives one vague
+ * issue. Report the issues of the branch the value was meant for instead: skip branches that
+ * reject the value's kind outright, then take the one with the fewest issues.
+ */
+function flattenUnions(issues: RawIssue[]): RawIssue[] {
+  const out: RawIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== "invalid_union" || !issue.errors?.length) {
+      out.push(issue);
+      continue;
+    }
+    const branches = issue.errors.filter(
+      (branch) =>
+        !branch.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value")),
+    );
+    const best = [...(branches.length > 0 ? branches : issue.errors)].sort((a, b) => a.length - b.length)[0];
+    if (!best || best.length === 0) {
+      out.push(issue);
+      continue;
+    }
+    for (const inner of flattenUnions(best)) out.push({ ...inner, path: [...issue.path, ...inner.path] });
   }
   return out;
 }

@@ -14,8 +14,8 @@ import {
   isTransient,
   withContext,
 } from "../errors.js";
-import type { FlowEvent, FlowReport } from "./events.js";
 import { faultPoint } from "../fault.js";
+import type { FlowEvent, FlowReport } from "./events.js";
 import { BoundedQueue } from "./queue.js";
 import { abortedError, backoffDelay, type RetryPolicy, sleep } from "./retry.js";
 import { WatermarkTracker } from "./watermark.js";

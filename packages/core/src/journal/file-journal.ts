@@ -3,9 +3,9 @@ import path from "node:path";
 import type { RunType } from "../contracts/common.js";
 import type { Watermark } from "../contracts/watermark.js";
 import type { RunJournal } from "../coordinator.js";
+import { faultPoint } from "../fault.js";
 import type { FlowReport, FlowStatus } from "../flow/events.js";
 import type { EntityRun } from "../project/plan.js";
-import { faultPoint } from "../fault.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 /** One entity run, as kept in the journal. */

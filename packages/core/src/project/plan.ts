@@ -75,7 +75,7 @@ export function planProject(
   if (!parsed.success)
     throw configError(
       zodIssues(projectSchema, parsed.error, { file: sources.project }).map((issue) =>
-        relocate(issue, sources),
+        relocate(issue, sources, input),
       ),
     );
   const project = parsed.data;
@@ -115,8 +115,9 @@ export function planProject(
         seen.add(entity.name);
         if (entity.enabled === false) continue;
       }
-      const file = entity ? (sources.entities?.[`${flowName}.${entity.name}`] ?? flowFile) : flowFile;
-      const run = planEntity(flowName, flow, entity, registry, connections, file, options, issues);
+      const entityFile = entity ? sources.entities?.[`${flowName}.${entity.name}`] : undefined;
+      const files = { flow: flowFile, entity: entityFile };
+      const run = planEntity(flowName, flow, entity, registry, connections, files, options, issues);
       if (run) runs.push(run);
     }
   }
@@ -143,10 +144,14 @@ function planEntity(
   entity: (typeof entitySchema)["_output"] | undefined,
   registry: Registry,
   connections: Record<string, ResolvedConnection>,
-  file: string | undefined,
+  files: { flow?: string; entity?: string },
   options: PlanOptions,
   issues: ConfigIssue[],
 ): EntityRun | undefined {
+  const file = files.entity ?? files.flow;
+  // An issue belongs to the entity file only when the key it is about was set there.
+  const fileOf = (kind: "home" | "store", key: string | undefined) =>
+    files.entity && key !== undefined && entity?.[kind] && key in entity[kind]! ? files.entity : files.flow;
   const defaults = flow.defaults ?? {};
   const id = entity ? `${flowName}.${entity.name}` : flowName;
   const blocks: Partial<Record<"home" | "store", BlockPlan>> = {};
@@ -157,14 +162,16 @@ function planEntity(
       const entry = kind === "home" ? registry.home(type ?? "") : registry.store(type ?? "");
       const result = entry.definition.options.safeParse(rest, { reportInput: true });
       if (!result.success) {
-        issues.push(...zodIssues(entry.definition.options, result.error, { file, prefix: [kind] }));
+        for (const issue of zodIssues(entry.definition.options, result.error, { prefix: [kind] })) {
+          issues.push({ ...issue, file: fileOf(kind, issue.path.split(/[.[]/)[1]) });
+        }
         continue;
       }
       for (const key of ["connection"]) {
         const name = (result.data as Record<string, unknown>)[key];
         if (typeof name === "string" && !(name in connections)) {
           issues.push({
-            file,
+            file: fileOf(kind, key),
             path: `${kind}.${key}`,
             message: `unknown connection "${name}"`,
             hint: `connections declared in hygge.yml: ${Object.keys(connections).join(", ") || "none"}`,
@@ -173,7 +180,7 @@ function planEntity(
       }
       blocks[kind] = { type: type!, plugin: entry.plugin, options: result.data as Record<string, unknown> };
     } catch (error) {
-      issues.push(typeIssue(error, file, [kind, "type"], `flow ${flowName}`));
+      issues.push(typeIssue(error, fileOf(kind, "type"), [kind, "type"], `flow ${flowName}`));
     }
   }
   const runType = options.runType ?? entity?.run_type ?? defaults.run_type ?? flow.run_type ?? "full_drop";
@@ -221,11 +228,19 @@ function typeIssue(
   };
 }
 
-/** Moves issues under `flows.<name>` to the flow's own file when it has one. */
-function relocate(issue: ConfigIssue, sources: ProjectSources): ConfigIssue {
+/** Moves issues under `flows.<name>` to the flow's file, and under an entity to the entity's file. */
+function relocate(issue: ConfigIssue, sources: ProjectSources, input: ProjectConfig): ConfigIssue {
   const m = /^flows\.([^.[]+)(?:\.(.*))?$/.exec(issue.path);
   if (!m) return issue;
-  const file = sources.flows?.[m[1]!];
+  const flow = m[1]!;
+  const e = /^entities\[(\d+)\](?:\.(.*))?$/.exec(m[2] ?? "");
+  if (e) {
+    const item = input.flows?.[flow]?.entities?.[Number(e[1])];
+    const name = typeof item === "string" ? item : (item as { name?: unknown } | undefined)?.name;
+    const file = typeof name === "string" ? sources.entities?.[`${flow}.${name}`] : undefined;
+    if (file) return { ...issue, file, path: e[2] ?? "(top level)" };
+  }
+  const file = sources.flows?.[flow];
   if (!file) return issue;
   return { ...issue, file, path: m[2] ?? "(top level)" };
 }
