@@ -1,2 +1,6 @@
 #!/usr/bin/env node
-console.log("hygge: the CLI is not built yet");
+import { main } from "./program.js";
+
+const code = await main(process.argv);
+// Plugins may keep worker threads or sockets alive; everything was flushed and closed by now.
+process.exit(code);

@@ -1,0 +1,76 @@
+import type { JournalRecord } from "@hygge/core";
+import { HyggeError } from "@hygge/core";
+import { EXIT } from "../exit.js";
+import { colorsFor, out } from "../io.js";
+import { formatCount, formatDuration, table } from "../render/format.js";
+import { openJournal } from "./run-session.js";
+import { setupProject } from "./setup.js";
+
+export interface HistoryOptions {
+  project?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+const watermarkText = (r: JournalRecord) =>
+  r.watermark ? `${r.watermark.column}=${r.watermark.value}` : "-";
+
+/** `hygge history [FLOW[.ENTITY]]`: recent entity runs from the journal, newest first. */
+export async function history(filter: string | undefined, options: HistoryOptions): Promise<number> {
+  const limit = options.limit === undefined ? 20 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new HyggeError("USAGE", `--limit ${options.limit}: must be a whole number of at least 1`);
+  }
+  const setup = await setupProject(options.project);
+  const journal = openJournal(setup);
+  if (!journal) {
+    throw new HyggeError("CONFIG_INVALID", "this project keeps no journal (journal: false in hygge.yml)", {
+      subject: setup.project.sources.project,
+      hint: "Remove `journal: false` to record runs.",
+    });
+  }
+  const records = await journal.history(filter, limit);
+  if (options.json) {
+    out(JSON.stringify({ records }, null, 2));
+    return EXIT.OK;
+  }
+  if (records.length === 0) {
+    out(filter ? `no runs recorded for ${filter}` : "no runs recorded yet: run `hygge go`");
+    return EXIT.OK;
+  }
+  const c = colorsFor(process.stdout);
+  const rows = [
+    ["finished", "flow", "entity", "status", "run type", "rows", "duration", "watermark", "run id"],
+    ...records.map((r) => [
+      r.finishedAt.replace("T", " ").replace(/\.\d+Z$/, "Z"),
+      r.flow,
+      r.entity ?? "-",
+      r.recovered ? "PASS*" : r.status.toUpperCase(),
+      r.runType,
+      formatCount(r.rows),
+      formatDuration(r.durationMs),
+      watermarkText(r),
+      r.runId,
+    ]),
+  ];
+  const lines = table(rows, ["l", "l", "l", "l", "l", "r", "r", "l", "l"], (cell, row, col) => {
+    if (row === 0) return c.bold(cell);
+    if (col === 3)
+      return cell.includes("FAIL") ? c.red(cell) : cell.includes("SKIP") ? c.yellow(cell) : c.green(cell);
+    return cell;
+  });
+  out(lines.join("\n"));
+  for (const r of records.filter((x) => x.error)) {
+    out(
+      c.red(
+        `  ${r.flow}${r.entity ? `.${r.entity}` : ""} ${r.runId}: [${r.error!.code}] ${r.error!.message}`,
+      ),
+    );
+  }
+  if (records.some((r) => r.recovered)) {
+    out(
+      c.dim("  * recovered: published by the store, recorded after a crash between commit and journal write"),
+    );
+  }
+  return EXIT.OK;
+}

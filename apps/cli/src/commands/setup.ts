@@ -1,0 +1,52 @@
+import {
+  applyOverrides,
+  collectSecrets,
+  type PreparedProject,
+  prepareProject,
+  type RunType,
+} from "@hygge/core";
+import { addSecrets } from "../io.js";
+import { impliedPlugins, type LoadedPlugin, loadPlugins } from "../plugins/resolve.js";
+import { type LoadedProject, loadProject, relocateEntityIssues } from "../project/load.js";
+
+export interface ProjectSetup {
+  project: LoadedProject;
+  plugins: LoadedPlugin[];
+}
+
+/** Finds and reads the project, registers its secrets for redaction, and loads its plugins. */
+export async function setupProject(projectOption: string | undefined): Promise<ProjectSetup> {
+  const project = await loadProject(projectOption);
+  addSecrets(project.secrets);
+  const entries = project.config.plugins ?? impliedPlugins(project.config);
+  const plugins = await loadPlugins(entries, project.projectDir);
+  return { project, plugins };
+}
+
+export interface SelectOptions {
+  flows?: string[];
+  entities?: string[];
+  overrides?: string[];
+  runType?: RunType;
+}
+
+/** Validates the project with core and selects the runs; config issues point at the right files. */
+export function prepare(setup: ProjectSetup, select: SelectOptions = {}): PreparedProject {
+  const { project } = setup;
+  const overrides = select.overrides ?? [];
+  try {
+    if (overrides.length > 0) addSecrets(collectSecrets(applyOverrides(project.config, overrides)));
+    return prepareProject({
+      project: project.config,
+      plugins: setup.plugins.map((p) => p.plugin),
+      projectDir: project.projectDir,
+      sources: project.sources,
+      overrides,
+      runType: select.runType,
+      flows: select.flows,
+      entities: select.entities,
+    });
+  } catch (error) {
+    throw relocateEntityIssues(error, project);
+  }
+}

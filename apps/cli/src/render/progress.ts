@@ -1,0 +1,91 @@
+import type { FlowEvent, Logger } from "@hygge/core";
+import { describeError } from "@hygge/core";
+import { isInteractive } from "../io.js";
+import { formatCount, formatDuration, formatRate, timestamp } from "./format.js";
+import { ttyProgress } from "./progress-tty.js";
+
+/** Draws progress events; the Coordinator never knows how. */
+export interface Progress {
+  event(event: FlowEvent): void;
+  log(level: "debug" | "info" | "warn", message: string): void;
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  stream: NodeJS.WriteStream;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export function createProgress(options: ProgressOptions): Progress {
+  if (options.quiet)
+    return {
+      event() {},
+      log: (level, m) => level === "warn" && plainLine(options.stream, `warning: ${m}`),
+      stop() {},
+    };
+  if (isInteractive(options.stream)) return ttyProgress(options.stream, Boolean(options.verbose));
+  return plainProgress(options.stream, Boolean(options.verbose));
+}
+
+export function progressLogger(progress: Progress, verbose: boolean): Logger {
+  return {
+    debug: (m) => verbose && progress.log("debug", m),
+    info: (m) => progress.log("info", m),
+    warn: (m) => progress.log("warn", m),
+  };
+}
+
+const plainLine = (stream: NodeJS.WriteStream, text: string) => stream.write(`${timestamp()} ${text}\n`);
+
+/** Off a terminal: one timestamped line per step, no escape codes; periodic counts for long runs. */
+function plainProgress(stream: NodeJS.WriteStream, verbose: boolean): Progress {
+  const everyMs = verbose ? 1000 : 10_000;
+  const lastPrinted = new Map<string, number>();
+  const line = (text: string) => plainLine(stream, text);
+  return {
+    event(e) {
+      switch (e.type) {
+        case "start":
+          lastPrinted.set(e.id, Date.now());
+          line(
+            `${e.id}: started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}` +
+              (e.estimatedRows !== undefined ? `, about ${formatCount(e.estimatedRows)} rows` : "") +
+              (e.since ? `, from ${e.since.column} ${e.since.value}` : ""),
+          );
+          break;
+        case "progress": {
+          const last = lastPrinted.get(e.id) ?? 0;
+          if (Date.now() - last < everyMs) break;
+          lastPrinted.set(e.id, Date.now());
+          const of = e.estimatedRows ? ` of ${formatCount(e.estimatedRows)}` : "";
+          line(
+            `${e.id}: ${formatCount(e.rows)}${of} rows, ${formatRate(e.rows, e.elapsedMs)} rows/s, ${formatDuration(e.elapsedMs)}`,
+          );
+          break;
+        }
+        case "retry":
+          line(
+            `${e.id}: attempt ${e.attempt} failed, retrying: ${e.error ? describeError(e.error).split("\n")[0] : ""}`,
+          );
+          break;
+        case "committing":
+          if (verbose) line(`${e.id}: committing ${formatCount(e.rows)} rows`);
+          break;
+        case "done":
+          line(
+            `${e.id}: done, ${formatCount(e.rows)} rows in ${formatDuration(e.elapsedMs)} (${formatRate(e.rows, e.elapsedMs)} rows/s)`,
+          );
+          break;
+        case "failed":
+          line(`${e.id}: FAILED ${e.error ? describeError(e.error).split("\n")[0] : ""}`);
+          break;
+      }
+    },
+    log(level, message) {
+      if (level === "debug" && !verbose) return;
+      line(`${level === "info" ? "" : `${level}: `}${message}`);
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,124 @@
+import path from "node:path";
+import { describeError, type FlowReport, type HyggeErrorCode, type RunSummary } from "@hygge/core";
+import type { Colors } from "../io.js";
+import { displayPath } from "../project/find.js";
+import { formatCount, formatDuration, formatRate, table } from "./format.js";
+
+/** What to do next, per error code, when the plugin gave no hint. */
+const NEXT_STEP: Partial<Record<HyggeErrorCode, string>> = {
+  HOME_READ_FAILED:
+    "check the source named above, then run the flow again; the destination was left unchanged",
+  STORE_WRITE_FAILED: "check the destination named above, then run the flow again; it was left unchanged",
+  STORE_COMMIT_FAILED: "check the destination, then run the flow again; it was left as it was before the run",
+  SCHEMA_MISMATCH: "make every file of the entity share one schema, or split them into separate entities",
+  CONNECTION_FAILED: "check the connection settings in hygge.yml and that the server answers (`hygge debug`)",
+  ABORTED: "run the flow again; the destination was left unchanged",
+};
+
+/** Where the data settled, short: the first location (relative when inside the working folder) and a count. */
+export function settledIn(locations: readonly string[]): string {
+  if (locations.length === 0) return "";
+  const show = (l: string) => (path.isAbsolute(l) ? displayPath(l) : l);
+  if (locations.length === 1) return show(locations[0]!);
+  const dirs = new Set(locations.map((l) => path.dirname(l)));
+  if (dirs.size === 1 && path.isAbsolute(locations[0]!))
+    return `${show([...dirs][0]!)}${path.sep} (${locations.length} files)`;
+  return `${show(locations[0]!)} (+${locations.length - 1} more)`;
+}
+
+const label = (s: FlowReport["status"]) => s.toUpperCase();
+
+/** The summary table, totals and, for every failure, which flow and entity, why and what to do. */
+export function renderSummary(summary: RunSummary, c: Colors): string {
+  const lines: string[] = [];
+  const header = ["flow", "entity", "status", "rows", "duration", "rows/s", "settled in"];
+  const rows = summary.flows.map((f) => [
+    f.flow,
+    f.entity ?? "-",
+    label(f.status),
+    f.status === "skip" ? "-" : formatCount(f.rows),
+    f.status === "skip" ? "-" : formatDuration(f.durationMs),
+    f.status === "pass" ? formatRate(f.rows, f.durationMs) : "-",
+    settledIn(f.locations),
+  ]);
+  const statusColor = (cell: string) =>
+    cell.startsWith("PASS") ? c.green(cell) : cell.startsWith("FAIL") ? c.red(cell) : c.yellow(cell);
+  const body = table([header, ...rows], ["l", "l", "l", "r", "r", "r", "l"], (cell, r, col) =>
+    r === 0 ? c.dim(cell) : col === 2 ? statusColor(cell) : cell,
+  );
+  lines.push("", ...body, "");
+  const t = summary.totals;
+  const counts = [
+    c.green(`PASS ${t.pass}`),
+    t.fail > 0 ? c.red(`FAIL ${t.fail}`) : `FAIL ${t.fail}`,
+    t.skip > 0 ? c.yellow(`SKIP ${t.skip}`) : `SKIP ${t.skip}`,
+  ].join("  ");
+  lines.push(
+    `${c.bold("total")}  ${formatCount(t.rows)} rows in ${formatDuration(summary.durationMs)} (${formatRate(
+      t.rows,
+      summary.durationMs,
+    )} rows/s)   ${counts}`,
+  );
+  const failed = summary.flows.filter((f) => f.status === "fail");
+  for (const f of failed) lines.push("", ...failureLines(f, c));
+  const skipped = summary.flows.filter((f) => f.status === "skip");
+  if (skipped.length > 0) {
+    const why = skipped[0]!.error?.message.replace(/^not started: /, "") ?? "not started";
+    lines.push("", c.yellow(`skipped (${why}): ${skipped.map((f) => f.id).join(", ")}`));
+  }
+  return lines.join("\n");
+}
+
+export function failureLines(f: FlowReport, c: Colors): string[] {
+  const entity = f.entity ? `, entity ${f.entity}` : "";
+  const out = [c.red(c.bold(`✗ flow ${f.flow}${entity} failed`))];
+  if (!f.error) return [...out, "  no error was reported"];
+  const text = describeError(f.error);
+  const [head, ...rest] = text.split("\n");
+  out.push(`  ${head}`, ...rest.map((l) => `  ${c.yellow(l.trim())}`));
+  if (f.error.subject) out.push(`  ${c.dim(`about: ${f.error.subject}`)}`);
+  if (!f.error.hint) {
+    const step = NEXT_STEP[f.error.code] ?? "fix the cause above and run the flow again";
+    const rerun = `hygge go ${f.entity ? `--entity ${f.id}` : `--flow ${f.flow}`}`;
+    out.push(`  ${c.yellow(`hint: ${step}; rerun with \`${rerun}\``)}`);
+  }
+  return out;
+}
+
+/** The --json document: stable field names, errors as objects, no stack traces. */
+export function summaryJson(summary: RunSummary, exitCode: number): Record<string, unknown> {
+  return {
+    status: summary.status,
+    exitCode,
+    project: summary.project,
+    runId: summary.runId,
+    startedAt: summary.startedAt,
+    finishedAt: summary.finishedAt,
+    durationMs: summary.durationMs,
+    totals: summary.totals,
+    flows: summary.flows.map((f) => ({
+      id: f.id,
+      flow: f.flow,
+      entity: f.entity ?? null,
+      status: f.status,
+      runType: f.runType,
+      rows: f.rows,
+      bytes: f.bytes,
+      batches: f.batches,
+      durationMs: f.durationMs,
+      rowsPerSec: f.rowsPerSec,
+      attempts: f.attempts,
+      locations: f.locations,
+      since: f.since ?? null,
+      watermark: f.watermark ?? null,
+      error: f.error
+        ? {
+            code: f.error.code,
+            message: f.error.message,
+            hint: f.error.hint ?? null,
+            plugin: f.error.plugin ?? null,
+          }
+        : null,
+    })),
+  };
+}

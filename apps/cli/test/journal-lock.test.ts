@@ -1,0 +1,95 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, test } from "@jest/globals";
+import { cleanup, hygge, hyggeSignal, memoryProject, TWO_FLOWS } from "./helpers.js";
+
+afterAll(cleanup);
+
+const SLOW: Record<string, string> = {
+  "flows/slow/flow.yml":
+    "home:\n  type: memory\n  delay_ms: 20\nstore:\n  type: jsonfile\n  path: out\nentities: [big]\n",
+};
+
+describe("journal, lock and history", () => {
+  test("every entity run leaves one journal record; history lists them newest first", () => {
+    const dir = memoryProject();
+    expect(hygge(["go"], { cwd: dir }).code).toBe(0);
+    expect(hygge(["go", "--flow", "stock"], { cwd: dir }).code).toBe(0);
+    const runs = path.join(dir, ".hygge", "runs");
+    expect(fs.readdirSync(path.join(runs, "stock", "products"))).toHaveLength(2);
+    expect(fs.readdirSync(path.join(runs, "sales", "customers"))).toHaveLength(1);
+    const r = hygge(["history", "--json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const { records } = JSON.parse(r.stdout) as { records: { id: string; status: string; rows: number }[] };
+    expect(records.map((x) => [x.id, x.status, x.rows])).toEqual(
+      expect.arrayContaining([
+        ["stock.products", "pass", 3],
+        ["sales.customers", "pass", 5],
+        ["sales.orders", "pass", 7],
+      ]),
+    );
+    expect(records[0]!.id).toBe("stock.products");
+    const filtered = hygge(["history", "sales.orders"], { cwd: dir });
+    expect(filtered.stdout).toMatch(/sales\s+orders\s+PASS\s+full_drop\s+7/);
+    expect(filtered.stdout).not.toContain("products");
+    // The lock is released after each run.
+    expect(fs.existsSync(path.join(dir, ".hygge", "lock"))).toBe(false);
+  });
+
+  test("a failed run is recorded with its error code", () => {
+    const dir = memoryProject({
+      ...TWO_FLOWS,
+      "flows/sales/entities/orders.yml": "home:\n  fail_after_batches: 1\n",
+    });
+    expect(hygge(["go", "--entity", "sales.orders"], { cwd: dir }).code).toBe(1);
+    const { records } = JSON.parse(hygge(["history", "--json"], { cwd: dir }).stdout) as {
+      records: { status: string; error?: { code: string } }[];
+    };
+    expect(records[0]).toMatchObject({ status: "fail", error: { code: "HOME_READ_FAILED" } });
+  });
+
+  test("a second `hygge go` on the same project is refused with a message naming the first", async () => {
+    const dir = memoryProject({ ...TWO_FLOWS, ...SLOW });
+    const lockFile = path.join(dir, ".hygge", "lock");
+    let second: ReturnType<typeof hygge> | undefined;
+    const first = await hyggeSignal(["go", "--flow", "slow"], {
+      cwd: dir,
+      signal: "SIGTERM",
+      ready: () => {
+        if (second || !fs.existsSync(lockFile)) return false;
+        second = hygge(["go", "--flow", "stock"], { cwd: dir });
+        return true;
+      },
+    });
+    expect(second?.code).toBe(1);
+    expect(second?.stderr).toMatch(
+      /\[LOCKED\] another hygge run holds this project \(pid \d+ on .*: hygge go --flow slow\)/,
+    );
+    expect(first.code).toBe(143);
+    expect(fs.existsSync(lockFile)).toBe(false);
+  });
+
+  test("a lock left by a killed run is taken over", async () => {
+    const dir = memoryProject({ ...TWO_FLOWS, ...SLOW });
+    const lockFile = path.join(dir, ".hygge", "lock");
+    await hyggeSignal(["go", "--flow", "slow"], {
+      cwd: dir,
+      signal: "SIGKILL",
+      ready: () => fs.existsSync(lockFile),
+    });
+    expect(fs.existsSync(lockFile)).toBe(true);
+    const r = hygge(["go", "--flow", "stock"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(lockFile)).toBe(false);
+  });
+
+  test("--dry-run creates no journal and takes no lock; journal: false keeps no records", () => {
+    const dir = memoryProject();
+    expect(hygge(["go", "--dry-run"], { cwd: dir }).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, ".hygge"))).toBe(false);
+    fs.appendFileSync(path.join(dir, "hygge.yml"), "journal: false\n");
+    expect(hygge(["go"], { cwd: dir }).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, ".hygge", "runs"))).toBe(false);
+    expect(hygge(["history"], { cwd: dir }).stderr).toContain("keeps no journal");
+  });
+});
