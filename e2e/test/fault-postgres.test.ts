@@ -17,9 +17,10 @@ const maybe = pgUrl ? describe : describe.skip;
 maybe("exactly-once under SIGKILL with PostgreSQL", () => {
   const url = pgUrl!;
   const schema = (kind: string) => `hygge_fault_${kind}_${process.pid}`;
-  const env = new URL(url ?? "postgres://x").password
-    ? { HYGGE_FAULT_PGPASSWORD: decodeURIComponent(new URL(url).password) }
-    : {};
+  const password = pgUrl ? decodeURIComponent(new URL(pgUrl).password) : "";
+  const env: Record<string, string> = password ? { HYGGE_FAULT_PGPASSWORD: password } : {};
+    ? HYGGE_FAULT_PGPASSWORD: decodeURIComponent(new URL(url).password) 
+    : ;
 
   it(`PostgreSQL → parquet: ${TRIALS} kills`, async () => {
     await runFaultSuite({

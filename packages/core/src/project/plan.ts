@@ -245,7 +245,13 @@ function relocate(issue: ConfigIssue, sources: ProjectSources, input: ProjectCon
   return { ...issue, file, path: m[2] ?? "(top level)" };
 }
 
-export function configError(issues: ConfigIssue[]): HyggeError {
+export function configError(all: ConfigIssue[]): HyggeError {
+  // One bad key in a flow shows up once per entity: report it once.
+  const seen = new Set<string>();
+  const issues = all.filter((issue) => {
+    const key = formatIssue(issue);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
   const lines = issues.map((issue) => `  - ${formatIssue(issue)}`);
   return new HyggeError(
     "CONFIG_INVALID",

@@ -1,0 +1,424 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import pg from "pg";
+import { duck, q } from "./support/duck.js";
+import { connectionsYaml, pgUrl } from "./support/pg-side.js";
+import { chownNobody, hashTree, hyggeSignal, hyggeSync, tmpProject } from "./support/project.js";
+
+// The catalogue of bad inputs (issue 6): each case feeds hygge one bad thing and asserts the exit
+// code, that the message names the file, table or key, and that the destination is unchanged.
+
+const FLOW =
+  "home: { type: parquet, path: ./src }\nstore: { type: parquet, path: ./out }\nentities: [alpha, beta]\n";
+let base = "";
+const dirs: string[] = [];
+const mounts: string[] = [];
+
+beforeAll(async () => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), "hygge-bad-base-"));
+  fs.writeFileSync(path.join(base, "hygge.yml"), "name: bad\nplugins: [parquet]\n");
+  fs.mkdirSync(path.join(base, "flows", "copy"), { recursive: true });
+  fs.writeFileSync(path.join(base, "flows", "copy", "flow.yml"), FLOW);
+  const db = await duck();
+  for (const entity of ["alpha", "beta"]) {
+    fs.mkdirSync(path.join(base, "src", entity), { recursive: true });
+    await db.run(
+      `COPY (SELECT i::BIGINT AS id, (1000 + i)::BIGINT AS ts, 'row-' || i AS payload, i % 2 = 0 AS flag FROM range(1000) t(i))
+         TO ${q(path.join(base, "src", entity, "part-0.parquet"))} (FORMAT parquet)`,
+    );
+  }
+  db.close();
+  const first = hyggeSync(["go"], { cwd: base });
+  if (first.code !== 0) throw new Error(`base project failed:\n${first.all}`);
+});
+
+afterAll(() => {
+  for (const m of mounts) spawnSync("umount", [m]);
+  for (const d of [base, ...dirs]) fs.rmSync(d, { recursive: true, force: true });
+});
+
+interface Case {
+  name: string;
+  /** Mutates the copied project; may return extra args. */
+  setup?: (dir: string) => void | string[] | Promise<void | string[]>;
+  args?: string[];
+  asNobody?: boolean;
+  /** With asNobody: leave ownership as setup made it (default: give nobody the whole project). */
+  keepOwners?: boolean;
+  code: number;
+  /** Each must match the combined output. */
+  says: RegExp[];
+  /** Must not appear in the output. */
+  never?: string[];
+  skip?: boolean;
+}
+
+const flowFile = (dir: string) => path.join(dir, "flows", "copy", "flow.yml");
+const writeFlow = (dir: string, text: string) => fs.writeFileSync(flowFile(dir), text);
+const srcFile = (dir: string, entity = "alpha") => path.join(dir, "src", entity, "part-0.parquet");
+const addParquet = async (file: string, select: string) => {
+  const db = await duck();
+  await db.run(`COPY (${select}) TO ${q(file)} (FORMAT parquet)`);
+  db.close();
+};
+
+async function runCaseAsync(c: Case) {
+  const dir = tmpProject(base);
+  dirs.push(dir);
+  const extra = (await c.setup?.(dir)) ?? [];
+  if (c.asNobody && !c.keepOwners) chownNobody(dir);
+  // The failing entity's published data (other entities may legitimately succeed and republish).
+  const out = path.join(dir, "out", "alpha");
+  const before = hashTree(out);
+  const fileSizeLimit = extra[0] === "--fsize" ? extra.splice(0, 2)[1] : undefined;
+  const run = hyggeSync(["go", ...(c.args ?? []), ...extra], {
+    cwd: dir,
+    asNobody: c.asNobody,
+    fileSizeLimit,
+  });
+  return { run, before, after: hashTree(out), dir };
+}
+
+const pgCase = (c: Case): Case => ({ ...c, skip: !pgUrl });
+
+const cases: Case[] = [
+  {
+    name: "missing source folder",
+    setup: (dir) => fs.rmSync(path.join(dir, "src", "alpha"), { recursive: true }),
+    code: 1,
+    says: [/copy/, /alpha/, /src[/\\]alpha/],
+  },
+  {
+    name: "unreadable source file (permissions, as nobody)",
+    setup: (dir) => {
+      fs.chmodSync(srcFile(dir), 0o000);
+    },
+    asNobody: true,
+    code: 1,
+    says: [/alpha/, /part-0\.parquet/, /EACCES|permission/i],
+  },
+  {
+    name: "corrupt parquet file",
+    setup: (dir) => {
+      const file = srcFile(dir);
+      const bytes = fs.readFileSync(file);
+      bytes.fill(0x5a, 4, Math.min(bytes.length - 8, 4000));
+      const footerLen = bytes.readUInt32LE(bytes.length - 8);
+      bytes.fill(0x7f, bytes.length - 8 - footerLen, bytes.length - 8);
+      fs.writeFileSync(file, bytes);
+    },
+    code: 1,
+    says: [/alpha/, /part-0\.parquet/],
+  },
+  {
+    name: "truncated parquet file",
+    setup: (dir) => {
+      const file = srcFile(dir);
+      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+    },
+    code: 1,
+    says: [/alpha/, /part-0\.parquet/],
+  },
+  {
+    name: "schema changing between files",
+    setup: (dir) =>
+      addParquet(path.join(dir, "src", "alpha", "part-1.parquet"), "SELECT 1::INTEGER AS id, 'x' AS other"),
+    code: 1,
+    says: [/SCHEMA_MISMATCH/, /part-0\.parquet/, /part-1\.parquet/, /other|ts|payload/],
+  },
+  {
+    name: "destination not writable (as nobody)",
+    setup: (dir) => {
+      // Everything is nobody's except the destination, which stays root's (0755).
+      chownNobody(path.join(dir, "src"));
+      chownNobody(path.join(dir, "flows"));
+      execFileSync("chown", ["nobody:nogroup", dir, path.join(dir, "hygge.yml")]);
+      if (fs.existsSync(path.join(dir, ".hygge"))) chownNobody(path.join(dir, ".hygge"));
+    },
+    asNobody: true,
+    keepOwners: true,
+    code: 1,
+    says: [/out/, /EACCES|permission|not writable/i],
+  },
+  {
+    name: "disk full (a tiny filesystem under the destination)",
+    setup: async (dir) => {
+      const out = path.join(dir, "out");
+      const saved = `${out}.saved`;
+      fs.renameSync(out, saved);
+      fs.mkdirSync(out);
+      const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=160k", "tmpfs", out]).status === 0;
+      if (mounted) mounts.push(out);
+      fs.cpSync(saved, out, { recursive: true });
+      // Enough new rows that the run cannot fit: at least 10x the space left.
+      await addParquet(
+        path.join(dir, "src", "alpha", "part-1.parquet"),
+        "SELECT i::BIGINT AS id, (1000 + i)::BIGINT AS ts, md5(i::VARCHAR) || md5((i*7)::VARCHAR) AS payload, i % 2 = 0 AS flag FROM range(1000, 200000) t(i)",
+      );
+      // Without the right to mount, a file-size limit stands in for the full disk (EFBIG instead of ENOSPC).
+      if (!mounted) return ["--fsize", "200000"];
+    },
+    code: 1,
+    says: [/ENOSPC|EFBIG|no space|too large/i, /out/],
+  },
+  {
+    name: "unknown home type",
+    setup: (dir) => writeFlow(dir, FLOW.replace("type: parquet, path: ./src", "type: parqet, path: ./src")),
+    code: 2,
+    says: [/flows[/\\]copy[/\\]flow\.yml/, /parqet/, /did you mean "parquet"/i, /@hygge\/parquet/],
+  },
+  {
+    name: "unknown store type",
+    setup: (dir) =>
+      writeFlow(dir, FLOW.replace("type: parquet, path: ./out", "type: deltalake, path: ./out")),
+    code: 2,
+    says: [/flow\.yml/, /store type "deltalake"/, /flow copy/],
+  },
+  {
+    name: "bad YAML",
+    setup: (dir) => writeFlow(dir, "home: { type: parquet, path: ./src\nstore: [\n"),
+    code: 2,
+    says: [/flow\.yml:\d+/],
+  },
+  {
+    name: "unknown key",
+    setup: (dir) => writeFlow(dir, FLOW.replace("path: ./out }", "path: ./out, compresion: zstd }")),
+    code: 2,
+    says: [/flow\.yml/, /store\.compresion/, /did you mean "compression"/],
+  },
+  {
+    name: "wrong value type",
+    setup: (dir) => writeFlow(dir, FLOW.replace("path: ./src }", "path: ./src, batch_size: ten }")),
+    code: 2,
+    says: [/flow\.yml/, /home\.batch_size/, /number/],
+  },
+  {
+    name: "missing environment variable",
+    setup: (dir) => writeFlow(dir, FLOW.replace("./out", "${HYGGE_NOT_SET_ANYWHERE}")),
+    code: 2,
+    says: [/HYGGE_NOT_SET_ANYWHERE/, /flow\.yml/],
+  },
+  {
+    name: "unreachable database",
+    setup: (dir) => {
+      fs.writeFileSync(
+        path.join(dir, "hygge.yml"),
+        "name: bad\nplugins: [parquet, sql]\nconnections:\n  wh:\n    type: postgres\n    host: 127.0.0.1\n    port: 9\n    database: x\n    user: u\n    password: Unreachable-Secret-42\n    connect_timeout_ms: 3000\n",
+      );
+      writeFlow(
+        dir,
+        "home: { type: postgres, connection: wh, table: public.t }\nstore: { type: parquet, path: ./out }\nentities: [alpha]\n",
+      );
+    },
+    code: 1,
+    says: [/connection "?wh"?/, /127\.0\.0\.1|ECONNREFUSED|reach/i],
+    never: ["Unreachable-Secret-42"],
+  },
+  pgCase({
+    name: "login failure (unknown role): names the connection, never the password",
+    setup: (dir) => {
+      const u = new URL(pgUrl ?? "postgres://x@127.0.0.1/test");
+      fs.writeFileSync(
+        path.join(dir, "hygge.yml"),
+        `name: bad\nplugins: [parquet, sql]\nconnections:\n  wh:\n    type: postgres\n    host: ${u.hostname}\n    port: ${u.port || 5432}\n    database: ${u.pathname.slice(1)}\n    user: hygge_no_such_role\n    password: Wr0ng-Pa55word!\n`,
+      );
+      writeFlow(
+        dir,
+        "home: { type: postgres, connection: wh, table: public.t }\nstore: { type: parquet, path: ./out }\nentities: [alpha]\n",
+      );
+    },
+    code: 1,
+    says: [/wh/, /hygge_no_such_role|authentication|login|role/i],
+    never: ["Wr0ng-Pa55word!"],
+  }),
+  pgCase({
+    name: "table not found",
+    setup: (dir) => {
+      fs.writeFileSync(
+        path.join(dir, "hygge.yml"),
+        `name: bad\nplugins: [parquet, sql]\n${connectionsYaml(pgUrl ?? "postgres://x@h/db")}`,
+      );
+      writeFlow(
+        dir,
+        "home: { type: postgres, connection: wh, table: 'public.hygge_no_such_table_{entity}' }\nstore: { type: parquet, path: ./out }\nentities: [alpha]\n",
+      );
+    },
+    code: 1,
+    says: [/hygge_no_such_table_alpha/],
+  }),
+  {
+    name: "watermark column missing",
+    setup: (dir) =>
+      writeFlow(
+        dir,
+        `${FLOW}run_type: incremental\nwatermark: { watermark_column: updated_at, primary_key: id }\n`,
+      ),
+    code: 1,
+    says: [/updated_at/, /alpha/],
+  },
+  {
+    name: "watermark column of an unorderable type",
+    setup: (dir) =>
+      writeFlow(
+        dir,
+        `${FLOW}run_type: incremental\nwatermark: { watermark_column: flag, primary_key: id }\n`,
+      ),
+    code: 1,
+    says: [/flag/, /cannot be ordered/],
+  },
+  {
+    name: "entity name with a path separator",
+    setup: (dir) => writeFlow(dir, FLOW.replace("[alpha, beta]", "[alpha, ../escape]")),
+    code: 2,
+    says: [/flow\.yml/, /entities\[1\]/, /path separators|'\.\.'/],
+  },
+  {
+    name: "entity name with ..",
+    setup: (dir) => writeFlow(dir, FLOW.replace("[alpha, beta]", "[alpha, 'x..y']")),
+    code: 2,
+    says: [/flow\.yml/, /'\.\.'/],
+  },
+  {
+    name: "unknown plugin",
+    setup: (dir) =>
+      fs.writeFileSync(path.join(dir, "hygge.yml"), "name: bad\nplugins: [parquet, hygge-plugin-nope]\n"),
+    code: 2,
+    says: [/hygge-plugin-nope/, /npm install|pnpm add/],
+  },
+  {
+    name: "unknown connection",
+    setup: (dir) => {
+      fs.writeFileSync(path.join(dir, "hygge.yml"), "name: bad\nplugins: [parquet, sql]\n");
+      writeFlow(
+        dir,
+        "home: { type: postgres, connection: nowhere, table: t }\nstore: { type: parquet, path: ./out }\nentities: [alpha]\n",
+      );
+    },
+    code: 2,
+    says: [/unknown connection "nowhere"/, /flow\.yml/],
+  },
+  {
+    name: "--incremental with --full-drop",
+    args: ["--incremental", "--full-drop"],
+    code: 2,
+    says: [/incremental/, /full-drop/],
+  },
+  {
+    name: "a filter that matches nothing",
+    args: ["--flow", "nope"],
+    code: 2,
+    says: [/nope/, /copy/],
+  },
+  {
+    name: "a run type the store does not support",
+    setup: (dir) => writeFlow(dir, `${FLOW}run_type: merge\nprimary_key: id\n`),
+    code: 2,
+    says: [/run_type merge/, /flow\.yml/],
+  },
+  {
+    name: "a source with zero columns",
+    setup: async (dir) => {
+      const { parquetWriteFile } = await import("hyparquet-writer" as string).catch(() => ({
+        parquetWriteFile: undefined,
+      }));
+      const file = path.join(dir, "src", "alpha", "part-0.parquet");
+      if (parquetWriteFile) parquetWriteFile({ filename: file, columnData: [] });
+      else fs.writeFileSync(file, Buffer.from("PAR1\u0000\u0000\u0000\u0000PAR1"));
+      fs.rmSync(path.join(dir, "src", "beta"), { recursive: true });
+      writeFlow(dir, FLOW.replace("[alpha, beta]", "[alpha]"));
+    },
+    code: 1,
+    says: [/alpha/, /part-0\.parquet/, /column/i],
+  },
+];
+
+describe("bad inputs: clear errors, right exit codes, destination unchanged", () => {
+  for (const c of cases) {
+    (c.skip ? it.skip : it)(c.name, async () => {
+      const { run, before, after } = await runCaseAsync(c);
+      const context = `${c.name}\n--- output ---\n${run.all}`;
+      expect({ context, code: run.code }).toEqual({ context, code: c.code });
+      for (const re of c.says)
+        expect({ context, matches: re.test(run.all) }).toEqual({ context, matches: true });
+      for (const secret of c.never ?? []) expect(run.all).not.toContain(secret);
+      expect({ context, unchanged: after === before }).toEqual({ context, unchanged: true });
+    });
+  }
+
+  it("an empty source folder loads zero rows and says so", async () => {
+    const dir = tmpProject(base);
+    dirs.push(dir);
+    for (const f of fs.readdirSync(path.join(dir, "src", "alpha")))
+      fs.rmSync(path.join(dir, "src", "alpha", f));
+    const run = hyggeSync(["go", "--json"], { cwd: dir });
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as { flows: { id: string; rows: number }[] };
+    expect(summary.flows.find((f) => f.id === "copy.alpha")?.rows).toBe(0);
+    expect(
+      fs
+        .readdirSync(path.join(dir, "out", "alpha"))
+        .filter((f) => f.endsWith(".parquet") && !f.startsWith(".")).length,
+    ).toBeLessThanOrEqual(1);
+  });
+
+  it("SIGTERM mid-run exits 143 and leaves the destination unchanged", async () => {
+    const dir = tmpProject(base);
+    dirs.push(dir);
+    await addParquet(
+      path.join(dir, "src", "alpha", "part-1.parquet"),
+      "SELECT i::BIGINT AS id, (1000 + i)::BIGINT AS ts, 'row-' || i AS payload, i % 2 = 0 AS flag FROM range(1000, 3000000) t(i)",
+    );
+    const before = hashTree(path.join(dir, "out", "alpha"));
+    const run = await hyggeSignal(["go", "--verbose"], dir, "SIGTERM", /copy\.alpha: started/);
+    expect(run.code).toBe(143);
+    expect(run.all).toMatch(/SIGTERM/);
+    expect(hashTree(path.join(dir, "out", "alpha"))).toBe(before);
+  });
+
+  it("two runs at once: the second is refused, naming the first", async () => {
+    const dir = tmpProject(base);
+    dirs.push(dir);
+    await addParquet(
+      path.join(dir, "src", "alpha", "part-1.parquet"),
+      "SELECT i::BIGINT AS id, (1000 + i)::BIGINT AS ts, 'row-' || i AS payload, i % 2 = 0 AS flag FROM range(1000, 3000000) t(i)",
+    );
+    const lockHolder = hyggeSignal(["go", "--verbose"], dir, "SIGTERM", /copy\.alpha: started/);
+    // Start the second once the first holds the lock.
+    for (let i = 0; i < 200 && !fs.existsSync(path.join(dir, ".hygge", "lock")); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const second = hyggeSync(["go"], { cwd: dir });
+    await lockHolder;
+    expect(second.code).toBe(1);
+    expect(second.all).toMatch(/LOCKED.*pid \d+/);
+  });
+
+  (pgUrl ? it : it.skip)("identifiers from config cannot inject SQL", async () => {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    const schema = `hygge_inject_${process.pid}`;
+    await client.query(
+      `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.important (x int); INSERT INTO ${schema}.important VALUES (1)`,
+    );
+    try {
+      const dir = tmpProject(base);
+      dirs.push(dir);
+      fs.writeFileSync(
+        path.join(dir, "hygge.yml"),
+        `name: bad\nplugins: [parquet, sql]\n${connectionsYaml(pgUrl!)}`,
+      );
+      writeFlow(
+        dir,
+        `home: { type: parquet, path: ./src }\nstore: { type: postgres, connection: wh, table: '${schema}.x"; DROP TABLE ${schema}.important; --' }\nentities: [alpha]\n`,
+      );
+      hyggeSync(["go"], { cwd: dir });
+      const r = await client.query(`SELECT count(*)::int AS n FROM ${schema}.important`);
+      expect(r.rows[0].n).toBe(1);
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
+  });
+});
