@@ -19,8 +19,6 @@ maybe("exactly-once under SIGKILL with PostgreSQL", () => {
   const schema = (kind: string) => `hygge_fault_${kind}_${process.pid}`;
   const password = pgUrl ? decodeURIComponent(new URL(pgUrl).password) : "";
   const env: Record<string, string> = password ? { HYGGE_FAULT_PGPASSWORD: password } : {};
-    ? HYGGE_FAULT_PGPASSWORD: decodeURIComponent(new URL(url).password) 
-    : ;
 
   it(`PostgreSQL → parquet: ${TRIALS} kills`, async () => {
     await runFaultSuite({
