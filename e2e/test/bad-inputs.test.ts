@@ -43,7 +43,7 @@ afterAll(() => {
 interface Case {
   name: string;
   /** Mutates the copied project; may return extra args. */
-  setup?: (dir: string) => void | string[] | Promise<void | string[]>;
+  setup?: (dir: string) => unknown;
   args?: string[];
   asNobody?: boolean;
   /** With asNobody: leave ownership as setup made it (default: give nobody the whole project). */
@@ -68,7 +68,8 @@ const addParquet = async (file: string, select: string) => {
 async function runCaseAsync(c: Case) {
   const dir = tmpProject(base);
   dirs.push(dir);
-  const extra = (await c.setup?.(dir)) ?? [];
+  const result = await c.setup?.(dir);
+  const extra: string[] = Array.isArray(result) ? result : [];
   if (c.asNobody && !c.keepOwners) chownNobody(dir);
   // The failing entity's published data (other entities may legitimately succeed and republish).
   const out = path.join(dir, "out", "alpha");
