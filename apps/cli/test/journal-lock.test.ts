@@ -83,6 +83,21 @@ describe("journal, lock and history", () => {
     expect(fs.existsSync(lockFile)).toBe(false);
   });
 
+  test("--dry-run shows the watermark each incremental entity would start from", () => {
+    const dir = memoryProject({
+      "flows/inc/flow.yml":
+        "home:\n  type: memory\nstore:\n  type: jsonfile\n  path: out\nrun_type: incremental\nwatermark:\n  watermark_column: id\n  primary_key: id\nentities: [orders]\n",
+    });
+    const before = hygge(["go", "--dry-run"], { cwd: dir });
+    expect(before.stdout).toMatch(/inc\.orders\s+incremental\s+.*id: from the start/);
+    expect(hygge(["go"], { cwd: dir }).code).toBe(0);
+    const after = hygge(["go", "--dry-run", "--json"], { cwd: dir });
+    const { entities } = JSON.parse(after.stdout) as {
+      entities: { id: string; since?: { value: string } }[];
+    };
+    expect(entities[0]).toMatchObject({ id: "inc.orders", since: { value: "106" } });
+  });
+
   test("--dry-run creates no journal and takes no lock; journal: false keeps no records", () => {
     const dir = memoryProject();
     expect(hygge(["go", "--dry-run"], { cwd: dir }).code).toBe(0);
