@@ -3,4 +3,10 @@ import type { BenchCase } from "../case.js";
 /** Each file in this folder exports `benchCase`; add new cases to this map. */
 export const loaders: Record<string, () => Promise<{ benchCase: BenchCase }>> = {
   "core-memory": () => import("./core-memory.js"),
+  "sql-pg-read": () => import("./sql-pg-read.js"),
+  "sql-pg-write": () => import("./sql-pg-write.js"),
+  "sql-pg-to-parquet": () => import("./sql-pg-to-parquet.js"),
+  "sql-parquet-to-pg": () => import("./sql-parquet-to-pg.js"),
+  "parquet-narrow": () => import("./parquet-narrow.js"),
+  "parquet-wide": () => import("./parquet-wide.js"),
 };

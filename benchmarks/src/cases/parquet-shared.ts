@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { runFlow } from "@hygge/core";
+import parquet from "@hygge/parquet";
+import type { SideResult } from "../case.js";
+
+const q = (p: string) => `'${p.replace(/'/g, "''")}'`;
+
+/** Runs `select` in DuckDB into `<dir>/in/data.parquet` once (snappy, 128k-row groups). */
+export async function generate(dir: string, select: string): Promise<void> {
+  const input = join(dir, "in", "data.parquet");
+  if (existsSync(input)) return;
+  mkdirSync(join(dir, "in"), { recursive: true });
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  await c.run(
+    `COPY (${select}) TO ${q(`${input}.tmp`)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 131072)`,
+  );
+  const { renameSync } = await import("node:fs");
+  renameSync(`${input}.tmp`, input);
+}
+
+const inputBytes = (dir: string) => statSync(join(dir, "in", "data.parquet")).size;
+
+/** hygge: parquet home → parquet store with the plugin's defaults plus snappy and 128k-row groups. */
+export async function hyggeCopy(dir: string): Promise<SideResult> {
+  const out = join(dir, "out-hygge");
+  rmSync(out, { recursive: true, force: true });
+  rmSync(join(dir, ".hygge"), { recursive: true, force: true });
+  const ctx = {
+    flow: "bench",
+    projectDir: dir,
+    connections: {},
+    resources: { get: async <T>(_k: string, create: () => T | Promise<T>) => create() },
+    logger: { debug() {}, info() {}, warn() {} },
+  };
+  const home = plugin().homes.parquet;
+  const store = plugin().stores.parquet;
+  const report = await runFlow({
+    flow: "bench",
+    home: () => home.create(home.options.parse({ path: "in" }), ctx),
+    store: () =>
+      store.create(
+        store.options.parse({ path: "out-hygge", compression: "snappy", row_group_size: 131072 }),
+        ctx,
+      ),
+  });
+  if (readdirSync(out).length === 0) throw new Error("hygge wrote nothing");
+  return { rows: report.rows, bytes: inputBytes(dir) };
+}
+
+/** DuckDB, one thread: COPY (SELECT * FROM read_parquet(...)) TO ... (FORMAT parquet). */
+export async function duckdbCopy(dir: string): Promise<SideResult> {
+  const out = join(dir, "out-duckdb.parquet");
+  rmSync(out, { force: true });
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  await c.run("SET threads=1");
+  await c.run(
+    `COPY (SELECT * FROM read_parquet(${q(join(dir, "in", "data.parquet"))})) TO ${q(out)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 131072)`,
+  );
+  const r = await c.runAndReadAll(`SELECT count(*)::BIGINT FROM read_parquet(${q(out)})`);
+  const [[count]] = r.getRows() as [[bigint]];
+  return { rows: Number(count), bytes: inputBytes(dir) };
+}
+
+const plugin = () => parquet;

@@ -1,0 +1,1 @@
+export { fromParquet as benchCase } from "./sql-pg-parquet.js";

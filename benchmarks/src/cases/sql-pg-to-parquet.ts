@@ -1,0 +1,1 @@
+export { toParquet as benchCase } from "./sql-pg-parquet.js";
