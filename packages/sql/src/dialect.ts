@@ -1,0 +1,75 @@
+import type { CommitState, Watermark } from "@hygge/core";
+import type { Field, RecordBatch, Schema } from "apache-arrow";
+import type { TableRef } from "./table-ref.js";
+
+/** SQL text and its bound parameters. Values never go into `text`. */
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/** Streams the rows of a statement as Arrow batches of at most `batchSize` rows. */
+export interface StreamOptions {
+  batchSize: number;
+  signal: AbortSignal;
+}
+
+/** A bulk load into one table, inside the session's open transaction. */
+export interface BulkLoad {
+  write(batch: RecordBatch): Promise<void>;
+  /** Ends the load; resolves with the rows loaded. */
+  finish(): Promise<number>;
+  /** Abandons the load (the transaction is rolled back by the caller). */
+  cancel(): Promise<void>;
+}
+
+/** One pooled connection, held for one read or one store run. */
+export interface SqlSession {
+  query(statement: Statement): Promise<Record<string, unknown>[]>;
+  stream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad>;
+  /** Returns the connection to the pool, or destroys it when its state is unknown. */
+  release(destroy?: boolean): void;
+}
+
+/** The SQL text a dialect generates: pure functions, unit-tested without a server. */
+export interface SqlGenerator {
+  quote(identifier: string): string;
+  table(ref: TableRef): string;
+  /** Column type of an Arrow field (throws SCHEMA_MISMATCH for types without a mapping). */
+  columnType(field: Field): string;
+  createTable(ref: TableRef, schema: Schema, primaryKey?: readonly string[]): string;
+  /** Creates `staging` with the columns of `target` (empty data, any run). */
+  createTableLike(staging: TableRef, target: TableRef): string;
+  dropTable(ref: TableRef): string;
+  tableExists(ref: TableRef): Statement;
+  /** Staging tables of a target left by crashed runs. */
+  listStaging(schema: string | undefined, prefix: string): Statement;
+  /** Statements that replace `target` by `staging` (run inside one transaction). */
+  swap(staging: TableRef, target: TableRef, targetExists: boolean): (string | Statement)[];
+  /** Statements that upsert `staging` into `target` on `key` (inside one transaction). */
+  merge(staging: TableRef, target: TableRef, columns: readonly string[], key: readonly string[]): string[];
+  createStateTable(ref: TableRef): string;
+  upsertState(ref: TableRef, state: CommitState): Statement;
+  selectState(ref: TableRef, flow: string, entity: string | undefined): Statement;
+  /** SELECT for a home: table or query, columns, and `column >= <bound parameter>` when `since` is set. */
+  select(
+    source: { table?: TableRef; query?: string },
+    columns?: readonly string[],
+    since?: Watermark,
+  ): Statement;
+}
+
+/** Everything the generic home and store need from one database family. */
+export interface SqlDialect {
+  readonly type: "postgres" | "mssql";
+  /** "PostgreSQL", "SQL Server": for messages. */
+  readonly label: string;
+  readonly sql: SqlGenerator;
+  /** The schema unqualified names resolve to (state table lives in the target's schema). */
+  readonly defaultSchema: string;
+  connect(pool: unknown): Promise<SqlSession>;
+}

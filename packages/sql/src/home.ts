@@ -1,0 +1,86 @@
+import type { CheckResult, CreateContext, Home, ReadContext } from "@hygge/core";
+import type { RecordBatch } from "apache-arrow";
+import { type ConnectionHandle, resolveConnection, type SqlType } from "./connection.js";
+import { sqlError } from "./errors.js";
+import type { SqlHomeOptions } from "./options.js";
+import { displayTable, parseTableRef, substituteEntity, type TableRef } from "./table-ref.js";
+
+/** What a home reads: a table, or a query whose `{entity}` became a quoted identifier. */
+export function homeSource(
+  options: SqlHomeOptions,
+  ctx: Pick<CreateContext, "entity" | "flow">,
+  quote: (identifier: string) => string,
+): { table?: TableRef; query?: string } {
+  if (options.table) return { table: parseTableRef(substituteEntity(options.table, ctx.entity, ctx.flow)) };
+  return { query: options.query!.split("{entity}").join(quote(ctx.entity ?? ctx.flow)) };
+}
+
+/**
+ * Reads a table or query as Arrow batches. `create()` opens nothing; `read()` takes one session
+ * from the run's shared pool and streams with backpressure: the next rows are fetched only when
+ * the consumer asks for the next batch.
+ */
+export class SqlHome implements Home {
+  private readonly source: { table?: TableRef; query?: string };
+  private readonly what: string;
+
+  constructor(
+    private readonly connection: ConnectionHandle,
+    private readonly options: SqlHomeOptions,
+    ctx: Pick<CreateContext, "entity" | "flow">,
+  ) {
+    this.source = homeSource(options, ctx, connection.dialect.sql.quote);
+    this.what = this.source.table ? displayTable(this.source.table) : "query";
+  }
+
+  async *read(ctx: ReadContext): AsyncIterable<RecordBatch> {
+    const statement = this.connection.dialect.sql.select(
+      this.source,
+      this.options.columns,
+      ctx.watermark?.since,
+    );
+    const session = await this.connection.session();
+    let clean = false;
+    try {
+      yield* session.stream(statement, { batchSize: this.options.batch_size, signal: ctx.signal });
+      clean = true;
+    } catch (error) {
+      throw sqlError(
+        error,
+        this.connection.errorContext(`reading ${this.what}`, this.what),
+        "HOME_READ_FAILED",
+      );
+    } finally {
+      session.release(!clean);
+    }
+  }
+
+  async check(): Promise<CheckResult[]> {
+    const subject = `${this.connection.name} (${this.connection.display})`;
+    let session: Awaited<ReturnType<ConnectionHandle["session"]>> | undefined;
+    try {
+      session = await this.connection.session();
+      const out: CheckResult[] = [{ ok: true, subject, message: "connection answers" }];
+      if (this.source.table) {
+        const [row] = await session.query(this.connection.dialect.sql.tableExists(this.source.table));
+        const ok = Boolean(row?.present);
+        out.push({
+          ok,
+          subject: this.what,
+          message: ok ? "table exists" : "table not found",
+          ...(ok ? {} : { hint: "Check the table name and schema, and that the user may see it." }),
+        });
+      }
+      return out;
+    } catch (error) {
+      const e = sqlError(error, this.connection.errorContext("checking"), "CONNECTION_FAILED");
+      return [{ ok: false, subject, message: e.message, hint: e.hint }];
+    } finally {
+      session?.release();
+    }
+  }
+}
+
+export function createSqlHome(type: SqlType, options: SqlHomeOptions, ctx: CreateContext): Home {
+  return new SqlHome(resolveConnection(ctx, options.connection, type), options, ctx);
+}

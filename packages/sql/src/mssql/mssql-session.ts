@@ -1,0 +1,147 @@
+import { Field, makeData, RecordBatch, Schema, Struct } from "apache-arrow";
+import type { ConnectionPool, Request, Transaction } from "mssql";
+import type { BulkLoad, SqlSession, Statement, StreamOptions } from "../dialect.js";
+import { abortError } from "../errors.js";
+import type { TableRef } from "../table-ref.js";
+import { bulkTable } from "./mssql-bulk.js";
+import { mssqlQuote, mssqlSql } from "./mssql-sql.js";
+import { mssqlReadPlan } from "./mssql-types.js";
+
+type MssqlModule = typeof import("mssql");
+
+/** A SQL Server session over the run's pool: one transaction at a time, streaming reads. */
+export class MssqlSession implements SqlSession {
+  private tx?: Transaction;
+  constructor(
+    private readonly sql: MssqlModule,
+    private readonly pool: ConnectionPool,
+  ) {}
+
+  private request(statement: Statement): Request {
+    const request = new this.sql.Request((this.tx ?? this.pool) as never);
+    statement.params.forEach((value, i) => {
+      request.input(`p${i + 1}`, value);
+    });
+    return request;
+  }
+
+  async query(statement: Statement): Promise<Record<string, unknown>[]> {
+    const result = await this.request(statement).query(statement.text);
+    return (result.recordset ?? []) as Record<string, unknown>[];
+  }
+
+  async *stream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
+    // 1. Describe the result, 2. select it again with decimals and timestamps as exact text.
+    const probe = await this.request(statement).query(`SELECT TOP (0) * FROM (${statement.text}) AS hygge_q`);
+    const described = Object.values(probe.recordset.columns).sort((a, b) => a.index - b.index);
+    const plans = described.map((c) => {
+      const t = c.type as unknown as { declaration: string };
+      return mssqlReadPlan({
+        name: c.name,
+        type: t.declaration,
+        precision: c.precision,
+        scale: c.scale,
+        length: c.length,
+      });
+    });
+    const builders = plans.map((p) => p.builder(options.batchSize));
+    const schema = new Schema(described.map((c, i) => new Field(c.name, builders[i]!.type, true)));
+    const select = described.map(
+      (c, i) => `${plans[i]!.expression(`hygge_q.${mssqlQuote(c.name)}`)} AS ${mssqlQuote(c.name)}`,
+    );
+    const request = this.request(statement);
+    request.stream = true;
+    request.arrayRowMode = true;
+    const ready: RecordBatch[] = [];
+    let rows = 0;
+    let finished = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const flush = () => {
+      const children = builders.map((b) => b.finish());
+      ready.push(
+        new RecordBatch(
+          schema,
+          makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }),
+        ),
+      );
+      rows = 0;
+    };
+    request.on("row", (row: unknown[]) => {
+      for (let c = 0; c < builders.length; c++) builders[c]!.push(row[c]);
+      if (++rows === options.batchSize) {
+        flush();
+        request.pause(); // backpressure: resumed when the consumer took the batch
+        wake?.();
+      }
+    });
+    request.on("error", (e) => {
+      failure = e;
+      wake?.();
+    });
+    request.on("done", () => {
+      finished = true;
+      wake?.();
+    });
+    // In stream mode errors arrive as 'error' events; the promise itself always resolves.
+    request.query(`SELECT ${select.join(", ")} FROM (${statement.text}) AS hygge_q`).catch(() => undefined);
+    let yielded = false;
+    try {
+      for (;;) {
+        if (options.signal.aborted) throw abortError(options.signal);
+        if (failure) throw failure;
+        const next = ready.shift();
+        if (next) {
+          yielded = true;
+          yield next;
+          continue;
+        }
+        if (finished) {
+          if (rows > 0 || !yielded) flush();
+          const last = ready.shift();
+          if (last) yield last;
+          return;
+        }
+        request.resume();
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      if (!finished) request.cancel();
+    }
+  }
+
+  async begin() {
+    this.tx = new this.sql.Transaction(this.pool);
+    await this.tx.begin();
+  }
+  async commit() {
+    await this.tx?.commit();
+    this.tx = undefined;
+  }
+  async rollback() {
+    const tx = this.tx;
+    this.tx = undefined;
+    await tx?.rollback();
+  }
+
+  async bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad> {
+    const name = mssqlSql.table(table);
+    let rows = 0;
+    return {
+      write: async (batch) => {
+        const request = new this.sql.Request((this.tx ?? this.pool) as never);
+        await request.bulk(bulkTable(this.sql, name, schema, batch));
+        rows += batch.numRows;
+      },
+      finish: async () => rows,
+      cancel: async () => undefined,
+    };
+  }
+
+  release(): void {
+    // The pool owns the connections; an open transaction is rolled back by the store first.
+  }
+}

@@ -1,0 +1,108 @@
+import { type CommitState, HyggeError, type Watermark } from "@hygge/core";
+import type { Schema } from "apache-arrow";
+import { formatDate, formatTimestamp, type TimeUnit } from "../arrow/temporal.js";
+import type { SqlGenerator, Statement } from "../dialect.js";
+import type { TableRef } from "../table-ref.js";
+import { mssqlColumnType } from "./mssql-ddl-types.js";
+
+/** [name] with embedded ] doubled: config can never break out of an identifier. */
+export function mssqlQuote(identifier: string): string {
+  if (identifier.includes("\0") || identifier.length > 128) {
+    throw new HyggeError("CONFIG_INVALID", "SQL Server identifiers are 1–128 characters without NUL", {
+      subject: identifier,
+    });
+  }
+  return `[${identifier.replace(/\]/g, "]]")}]`;
+}
+
+const table = (ref: TableRef) =>
+  ref.schema ? `${mssqlQuote(ref.schema)}.${mssqlQuote(ref.name)}` : mssqlQuote(ref.name);
+const list = (names: readonly string[]) => names.map(mssqlQuote).join(", ");
+/** A Unicode string literal (only ever of identifiers hygge quoted itself). */
+const literal = (text: string) => `N'${text.replace(/'/g, "''")}'`;
+
+/** The watermark as ISO text SQL Server converts to the column's type (bound as @p1). */
+export function mssqlWatermarkParam(since: Watermark): string {
+  switch (since.kind) {
+    case "timestamp": {
+      const text = formatTimestamp(BigInt(since.value), (since.unit ?? "us") as TimeUnit, 7, false).replace(
+        " ",
+        "T",
+      );
+      return since.timezone ? `${text}+00:00` : text;
+    }
+    case "date":
+      return since.unit === "ms"
+        ? formatDate(Math.floor(Number(since.value) / 86_400_000), false)
+        : formatDate(Number(since.value), false);
+    default:
+      return since.value;
+  }
+}
+
+export const mssqlSql: SqlGenerator = {
+  quote: mssqlQuote,
+  table,
+  columnType: mssqlColumnType,
+  createTable(ref: TableRef, schema: Schema, primaryKey?: readonly string[]): string {
+    const key = new Set(primaryKey ?? []);
+    const columns = schema.fields.map(
+      (f) => `${mssqlQuote(f.name)} ${mssqlColumnType(f)} ${key.has(f.name) ? "NOT NULL" : "NULL"}`,
+    );
+    if (key.size > 0) columns.push(`PRIMARY KEY (${list([...key])})`);
+    return `CREATE TABLE ${table(ref)} (${columns.join(", ")})`;
+  },
+  createTableLike: (staging, target) => `SELECT TOP (0) * INTO ${table(staging)} FROM ${table(target)}`,
+  dropTable: (ref) => `DROP TABLE IF EXISTS ${table(ref)}`,
+  tableExists: (ref) => ({
+    text: "SELECT CASE WHEN OBJECT_ID(@p1, 'U') IS NULL THEN 0 ELSE 1 END AS present",
+    params: [table(ref)],
+  }),
+  listStaging: (schema, prefix) => ({
+    text: "SELECT name FROM sys.tables WHERE schema_id = SCHEMA_ID(COALESCE(@p1, SCHEMA_NAME())) AND LEFT(name, LEN(@p2)) = @p2",
+    params: [schema ?? null, prefix],
+  }),
+  swap(staging, target, targetExists) {
+    const out: (string | Statement)[] = targetExists ? [`DROP TABLE ${table(target)}`] : [];
+    // sp_rename takes the old name qualified and quoted, the new name bare.
+    out.push({ text: "EXEC sp_rename @p1, @p2, 'OBJECT'", params: [table(staging), target.name] });
+    return out;
+  },
+  merge(staging, target, columns, key) {
+    const on = key.map((k) => `t.${mssqlQuote(k)} = s.${mssqlQuote(k)}`).join(" AND ");
+    const rest = columns.filter((c) => !key.includes(c));
+    const update =
+      rest.length > 0
+        ? ` WHEN MATCHED THEN UPDATE SET ${rest.map((c) => `t.${mssqlQuote(c)} = s.${mssqlQuote(c)}`).join(", ")}`
+        : "";
+    return [
+      `MERGE INTO ${table(target)} WITH (HOLDLOCK) AS t USING ${table(staging)} AS s ON (${on})${update} WHEN NOT MATCHED BY TARGET THEN INSERT (${list(columns)}) VALUES (${columns.map((c) => `s.${mssqlQuote(c)}`).join(", ")});`,
+    ];
+  },
+  createStateTable: (ref) =>
+    `IF OBJECT_ID(${literal(table(ref))}, 'U') IS NULL CREATE TABLE ${table(ref)} (flow nvarchar(400) NOT NULL, entity nvarchar(400) NOT NULL, run_id nvarchar(100) NOT NULL, run_type nvarchar(20) NOT NULL, committed_at datetimeoffset(3) NOT NULL, watermark nvarchar(max) NULL, PRIMARY KEY (flow, entity))`,
+  upsertState: (ref, state: CommitState) => ({
+    text: `MERGE INTO ${table(ref)} WITH (HOLDLOCK) AS t USING (SELECT @p1 AS flow, @p2 AS entity) AS s ON (t.flow = s.flow AND t.entity = s.entity) WHEN MATCHED THEN UPDATE SET run_id = @p3, run_type = @p4, committed_at = @p5, watermark = @p6 WHEN NOT MATCHED THEN INSERT (flow, entity, run_id, run_type, committed_at, watermark) VALUES (@p1, @p2, @p3, @p4, @p5, @p6);`,
+    params: [
+      state.flow,
+      state.entity ?? "",
+      state.runId,
+      state.runType,
+      state.committedAt,
+      state.watermark ? JSON.stringify(state.watermark) : null,
+    ],
+  }),
+  selectState: (ref, flow, entity) => ({
+    text: `SELECT run_id, run_type, CONVERT(varchar(40), committed_at, 127) AS committed_at, watermark FROM ${table(ref)} WHERE flow = @p1 AND entity = @p2`,
+    params: [flow, entity ?? ""],
+  }),
+  select(source, columns, since): Statement {
+    const cols = columns ? list(columns) : "*";
+    const from = source.table ? table(source.table) : `(${source.query}) AS hygge_source`;
+    if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
+    return {
+      text: `SELECT ${cols} FROM ${from} WHERE ${mssqlQuote(since.column)} >= @p1`,
+      params: [mssqlWatermarkParam(since)],
+    };
+  },
+};

@@ -1,0 +1,81 @@
+import { z } from "@hygge/core";
+
+const positiveInt = z.number().int().positive();
+
+/** `connections:` block of `type: postgres`. */
+export const postgresConnectionOptions = z.strictObject({
+  host: z.string().min(1).default("localhost"),
+  port: z.number().int().min(1).max(65535).default(5432),
+  database: z.string().min(1),
+  user: z.string().min(1),
+  password: z.string().optional(),
+  ssl: z
+    .union([
+      z.boolean(),
+      z.strictObject({ reject_unauthorized: z.boolean().optional(), ca: z.string().optional() }),
+    ])
+    .optional(),
+  pool_size: positiveInt.max(100).default(10),
+  connect_timeout_ms: positiveInt.default(15_000),
+  application_name: z.string().default("hygge"),
+});
+export type PostgresConnectionOptions = z.output<typeof postgresConnectionOptions>;
+
+/** `connections:` block of `type: mssql`. */
+export const mssqlConnectionOptions = z.strictObject({
+  server: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(1433),
+  database: z.string().min(1),
+  user: z.string().optional(),
+  password: z.string().optional(),
+  encrypt: z.boolean().default(true),
+  trust_server_certificate: z.boolean().default(false),
+  /** Azure AD: `default` (managed identity / environment) or a service principal. */
+  azure_ad: z
+    .strictObject({
+      type: z.enum(["default", "service-principal", "password"]),
+      client_id: z.string().optional(),
+      tenant_id: z.string().optional(),
+      client_secret: z.string().optional(),
+    })
+    .optional(),
+  pool_size: positiveInt.max(100).default(10),
+  connect_timeout_ms: positiveInt.default(15_000),
+  request_timeout_ms: positiveInt.default(300_000),
+});
+export type MssqlConnectionOptions = z.output<typeof mssqlConnectionOptions>;
+
+const identifier = z.string().min(1).max(128);
+
+/** `home:` block of `type: postgres` / `type: mssql`. */
+export const sqlHomeOptions = z
+  .strictObject({
+    connection: z.string().min(1),
+    /** Table to read, optionally schema-qualified (`sales.orders`); `{entity}` is replaced. */
+    table: z.string().min(1).optional(),
+    /** A SELECT to read instead of a table; `{entity}` is replaced (as a quoted identifier). */
+    query: z.string().min(1).optional(),
+    columns: z.array(identifier).min(1).optional(),
+    batch_size: positiveInt.max(1_000_000).default(10_000),
+  })
+  .refine((o) => (o.table === undefined) !== (o.query === undefined), {
+    message: "set exactly one of table or query",
+  });
+export type SqlHomeOptions = z.output<typeof sqlHomeOptions>;
+
+/** `store:` block of `type: postgres` / `type: mssql`. */
+export const sqlStoreOptions = z.strictObject({
+  connection: z.string().min(1),
+  /** Target table, optionally schema-qualified; `{entity}` is replaced. */
+  table: z.string().min(1),
+  /** When the table is missing: `create` it from the Arrow schema, or `fail`. */
+  if_missing: z.enum(["create", "fail"]).default("create"),
+  /**
+   * full_drop on an existing table: `replace` it (staging + atomic swap), or `fail` without
+   * touching it. incremental appends to and merge upserts into an existing table either way.
+   */
+  if_exists: z.enum(["replace", "fail"]).default("replace"),
+  /** Table of committed run state (watermarks), in the target schema. */
+  state_table: identifier.default("hygge_state"),
+});
+export type SqlStoreOptions = z.output<typeof sqlStoreOptions>;

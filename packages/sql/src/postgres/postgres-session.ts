@@ -1,0 +1,199 @@
+import { once } from "node:events";
+import { HyggeError } from "@hygge/core";
+import { Field, makeData, RecordBatch, Schema, Struct } from "apache-arrow";
+import type { PoolClient } from "pg";
+import type Cursor from "pg-cursor";
+import type { ColumnBuilder } from "../arrow/column-builder.js";
+import type { BulkLoad, SqlSession, Statement, StreamOptions } from "../dialect.js";
+import { abortError } from "../errors.js";
+import type { TableRef } from "../table-ref.js";
+import {
+  binaryEncodable,
+  binaryTypeMatches,
+  COPY_BINARY_HEADER,
+  COPY_BINARY_TRAILER,
+  encodeCopyBinary,
+} from "./postgres-copy-binary.js";
+import { encodeCopyText } from "./postgres-copy-encode.js";
+import { copyRead, describeForCopy } from "./postgres-copy-read.js";
+import { postgresSql } from "./postgres-sql.js";
+import { type PgField, pgColumnBuilder, pgReadable, unsupportedType } from "./postgres-types.js";
+
+type CursorCtor = typeof Cursor;
+type CopyFrom = typeof import("pg-copy-streams").from;
+type CopyTo = typeof import("pg-copy-streams").to;
+
+const raw = (value: string) => value;
+/** Bytes of encoded COPY data allowed to wait for the socket (bounded memory, overlapped I/O). */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+const rawTypes = { getTypeParser: () => raw };
+
+/** A pooled pg client: text-protocol cursor reads into Arrow, COPY FROM STDIN loads. */
+export class PostgresSession implements SqlSession {
+  private dead: unknown;
+  private onDead: ((error: unknown) => void) | undefined;
+  private readonly watch = (error?: unknown) => {
+    this.dead ??= error ?? new Error("Connection terminated unexpectedly");
+    this.onDead?.(this.dead);
+  };
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly drivers: { Cursor: CursorCtor; copyFrom: CopyFrom; copyTo: CopyTo },
+  ) {
+    // A checked-out client without an 'error' listener would crash the process when its server goes away.
+    client.on("error", this.watch);
+    client.on("end", this.watch);
+  }
+
+  async query(statement: Statement): Promise<Record<string, unknown>[]> {
+    const result = await this.client.query({ text: statement.text, values: statement.params as unknown[] });
+    return result.rows;
+  }
+
+  async *stream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
+    // Without parameters, binary COPY is the fast path; a bound watermark needs the cursor.
+    const fields = statement.params.length === 0 ? await describeForCopy(this.client, statement) : undefined;
+    if (fields) {
+      try {
+        yield* copyRead(this.client, this.drivers.copyTo, statement, fields, options, (stream) => {
+          this.onDead = (error) => stream.destroy(error instanceof Error ? error : new Error(String(error)));
+        });
+      } finally {
+        this.onDead = undefined;
+      }
+      return;
+    }
+    yield* this.cursorStream(statement, options);
+  }
+
+  private async *cursorStream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
+    const cursor = this.client.query(
+      new this.drivers.Cursor(
+        statement.text,
+        statement.params as unknown[],
+        { rowMode: "array", types: rawTypes } as never,
+      ),
+    );
+    let failed = false;
+    const read = (n: number) =>
+      new Promise<{ rows: (string | null)[][]; fields: PgField[] }>((resolve, reject) => {
+        // A connection that dies between reads never answers: fail the read instead of waiting.
+        if (this.dead) return reject(this.dead);
+        this.onDead = reject;
+        cursor.read(n, (err, rows, result) => {
+          this.onDead = undefined;
+          if (err) reject(err);
+          else resolve({ rows: rows as never, fields: result.fields });
+        });
+      });
+    try {
+      let schema: Schema | undefined;
+      let builders: ColumnBuilder[] = [];
+      for (let first = true; ; first = false) {
+        if (options.signal.aborted) throw abortError(options.signal);
+        const { rows, fields } = await read(options.batchSize);
+        if (!schema) {
+          const unreadable = fields.find((f) => !pgReadable(f.dataTypeID));
+          if (unreadable) {
+            await cursor.close();
+            throw unsupportedType(unreadable, await this.typeName(unreadable));
+          }
+          builders = fields.map((f) => pgColumnBuilder(f, options.batchSize, ""));
+          schema = new Schema(fields.map((f, i) => new Field(f.name, builders[i]!.type, true)));
+        }
+        if (rows.length === 0 && !first) break;
+        const width = builders.length;
+        for (const row of rows) for (let c = 0; c < width; c++) builders[c]!.push(row[c]);
+        const children = builders.map((b) => b.finish());
+        yield new RecordBatch(
+          schema,
+          makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }),
+        );
+        if (rows.length < options.batchSize) break;
+      }
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      // After an error the connection is released as broken (the server ends the portal with it).
+      if (!failed && !this.dead) await cursor.close();
+    }
+  }
+
+  private async typeName(field: PgField): Promise<string> {
+    const r = await this.client
+      .query({
+        text: "SELECT format_type($1::oid, $2::int) AS t",
+        values: [field.dataTypeID, field.dataTypeModifier],
+      })
+      .catch(() => undefined);
+    return (r?.rows[0]?.t as string | undefined) ?? `oid ${field.dataTypeID}`;
+  }
+
+  begin = async () => void (await this.client.query("BEGIN"));
+  commit = async () => void (await this.client.query("COMMIT"));
+  rollback = async () => void (await this.client.query("ROLLBACK"));
+
+  async bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad> {
+    const binary = await this.binaryCompatible(table, schema);
+    const columns = schema.fields.map((f) => postgresSql.quote(f.name)).join(", ");
+    const format = binary ? " (FORMAT binary)" : "";
+    const stream = this.client.query(
+      this.drivers.copyFrom(`COPY ${postgresSql.table(table)} (${columns}) FROM STDIN${format}`),
+    );
+    let failure: unknown;
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on("finish", resolve);
+      stream.on("error", (e) => {
+        failure = e;
+        reject(e);
+      });
+    });
+    done.catch(() => undefined);
+    let rows = 0;
+    if (binary) stream.write(COPY_BINARY_HEADER);
+    return {
+      async write(batch) {
+        if (failure) throw failure;
+        rows += batch.numRows;
+        const data = binary ? encodeCopyBinary(batch) : encodeCopyText(batch);
+        stream.write(data);
+        // Let the socket send one batch while the next is encoded; wait only beyond that.
+        if (stream.writableLength > MAX_BUFFERED) await Promise.race([once(stream, "drain"), done]);
+        if (failure) throw failure;
+      },
+      async finish() {
+        if (binary) stream.write(COPY_BINARY_TRAILER);
+        stream.end();
+        await done;
+        return rows;
+      },
+      async cancel() {
+        if (failure || stream.writableFinished) return;
+        stream.destroy(new HyggeError("ABORTED", "load cancelled"));
+        await done.catch(() => undefined);
+      },
+    };
+  }
+
+  /**
+   * Binary COPY needs every column's type to match the Arrow type exactly; true for tables hygge
+   * created from the schema, checked against the catalog for tables that already existed.
+   */
+  private async binaryCompatible(table: TableRef, schema: Schema): Promise<boolean> {
+    if (!schema.fields.every((f) => binaryEncodable(f.type))) return false;
+    const { rows } = await this.client.query({
+      text: "SELECT attname, atttypid::regtype::text AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+      values: [postgresSql.table(table)],
+    });
+    const actual = new Map(rows.map((r) => [String(r.attname), String(r.type)]));
+    return schema.fields.every((f) => binaryTypeMatches(f, actual.get(f.name)));
+  }
+
+  release(destroy = false): void {
+    this.client.off("error", this.watch);
+    this.client.off("end", this.watch);
+    this.client.release(destroy || this.dead ? new Error("hygge: connection state unknown") : undefined);
+  }
+}

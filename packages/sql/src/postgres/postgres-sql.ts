@@ -1,0 +1,107 @@
+import { type CommitState, HyggeError, type Watermark } from "@hygge/core";
+import type { Schema } from "apache-arrow";
+import { formatDate, formatTimestamp, type TimeUnit } from "../arrow/temporal.js";
+import type { SqlGenerator, Statement } from "../dialect.js";
+import type { TableRef } from "../table-ref.js";
+import { pgColumnType } from "./postgres-ddl-types.js";
+
+/** "name" with embedded quotes doubled: config can never break out of an identifier. */
+export function pgQuote(identifier: string): string {
+  if (identifier.includes("\0")) {
+    throw new HyggeError("CONFIG_INVALID", "identifiers may not contain NUL characters", {
+      subject: identifier,
+    });
+  }
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+const table = (ref: TableRef) =>
+  ref.schema ? `${pgQuote(ref.schema)}.${pgQuote(ref.name)}` : pgQuote(ref.name);
+const list = (names: readonly string[]) => names.map(pgQuote).join(", ");
+
+/** The watermark as text PostgreSQL casts to the column's type (bound as a parameter, never inlined). */
+export function watermarkParam(since: Watermark): string {
+  switch (since.kind) {
+    case "timestamp": {
+      const text = formatTimestamp(BigInt(since.value), (since.unit ?? "us") as TimeUnit, 9);
+      return since.timezone ? `${text}+00` : text;
+    }
+    case "date":
+      return since.unit === "ms"
+        ? formatDate(Math.floor(Number(since.value) / 86_400_000))
+        : formatDate(Number(since.value));
+    default:
+      return since.value;
+  }
+}
+
+export const postgresSql: SqlGenerator = {
+  quote: pgQuote,
+  table,
+  columnType: pgColumnType,
+  createTable(ref: TableRef, schema: Schema, primaryKey?: readonly string[]): string {
+    const columns = schema.fields.map((f) => `${pgQuote(f.name)} ${pgColumnType(f)}`);
+    if (primaryKey && primaryKey.length > 0) columns.push(`PRIMARY KEY (${list(primaryKey)})`);
+    return `CREATE TABLE ${table(ref)} (${columns.join(", ")})`;
+  },
+  createTableLike: (staging, target) => `CREATE TABLE ${table(staging)} (LIKE ${table(target)})`,
+  dropTable: (ref) => `DROP TABLE IF EXISTS ${table(ref)}`,
+  tableExists: (ref) => ({
+    text: "SELECT to_regclass($1) IS NOT NULL AS present",
+    params: [table(ref)],
+  }),
+  listStaging: (schema, prefix) => ({
+    text: "SELECT tablename AS name FROM pg_tables WHERE schemaname = coalesce($1, current_schema()) AND starts_with(tablename, $2)",
+    params: [schema ?? null, prefix],
+  }),
+  swap(staging, target, targetExists) {
+    const out = targetExists ? [`DROP TABLE ${table(target)}`] : [];
+    out.push(`ALTER TABLE ${table(staging)} RENAME TO ${pgQuote(target.name)}`);
+    return out;
+  },
+  merge(staging, target, columns, key) {
+    const on = key.map((k) => `t.${pgQuote(k)} = s.${pgQuote(k)}`).join(" AND ");
+    const rest = columns.filter((c) => !key.includes(c));
+    const out = [
+      // The last row of a key within one run wins (ctid follows load order in a fresh table).
+      `DELETE FROM ${table(staging)} a USING ${table(staging)} b WHERE ${key
+        .map((k) => `a.${pgQuote(k)} IS NOT DISTINCT FROM b.${pgQuote(k)}`)
+        .join(" AND ")} AND a.ctid < b.ctid`,
+    ];
+    if (rest.length > 0) {
+      out.push(
+        `UPDATE ${table(target)} AS t SET ${rest.map((c) => `${pgQuote(c)} = s.${pgQuote(c)}`).join(", ")} FROM ${table(staging)} AS s WHERE ${on}`,
+      );
+    }
+    out.push(
+      `INSERT INTO ${table(target)} (${list(columns)}) SELECT ${columns.map((c) => `s.${pgQuote(c)}`).join(", ")} FROM ${table(staging)} AS s WHERE NOT EXISTS (SELECT 1 FROM ${table(target)} AS t WHERE ${on})`,
+    );
+    return out;
+  },
+  createStateTable: (ref) =>
+    `CREATE TABLE IF NOT EXISTS ${table(ref)} (flow text NOT NULL, entity text NOT NULL, run_id text NOT NULL, run_type text NOT NULL, committed_at timestamptz NOT NULL, watermark jsonb, PRIMARY KEY (flow, entity))`,
+  upsertState: (ref, state: CommitState) => ({
+    text: `INSERT INTO ${table(ref)} (flow, entity, run_id, run_type, committed_at, watermark) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (flow, entity) DO UPDATE SET run_id = EXCLUDED.run_id, run_type = EXCLUDED.run_type, committed_at = EXCLUDED.committed_at, watermark = EXCLUDED.watermark`,
+    params: [
+      state.flow,
+      state.entity ?? "",
+      state.runId,
+      state.runType,
+      state.committedAt,
+      state.watermark ? JSON.stringify(state.watermark) : null,
+    ],
+  }),
+  selectState: (ref, flow, entity) => ({
+    text: `SELECT run_id, run_type, committed_at::text AS committed_at, watermark::text AS watermark FROM ${table(ref)} WHERE flow = $1 AND entity = $2`,
+    params: [flow, entity ?? ""],
+  }),
+  select(source, columns, since): Statement {
+    const cols = columns ? list(columns) : "*";
+    const from = source.table ? table(source.table) : `(${source.query}) AS hygge_source`;
+    if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
+    return {
+      text: `SELECT ${cols} FROM ${from} WHERE ${pgQuote(since.column)} >= $1`,
+      params: [watermarkParam(since)],
+    };
+  },
+};
