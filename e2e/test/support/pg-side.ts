@@ -44,7 +44,10 @@ export async function pgSource(url: string, schema: string): Promise<Source & { 
         [r.startId, r.baseTs, r.count],
       );
     },
-    close: () => c.end(),
+    async close() {
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    },
   };
 }
 
@@ -72,6 +75,9 @@ export async function pgDestination(
       const s = r.rows[0];
       return { n: s.n, distinctIds: s.d, minId: s.mi, maxId: s.ma, maxTs: s.mt, strays };
     },
-    close: () => c.end(),
+    async close() {
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    },
   };
 }
