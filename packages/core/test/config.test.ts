@@ -8,6 +8,7 @@ import {
   Registry,
   redact,
   substituteEnv,
+  z,
 } from "@hygge/core";
 import { MemoryBackend, memoryPlugin } from "@hygge/core/testing";
 import { describe, expect, it } from "@jest/globals";
@@ -226,6 +227,50 @@ describe("planning a project", () => {
     expect(found).toEqual([
       expect.objectContaining({ path: "connections.wh.pasword", hint: 'did you mean "password"?' }),
     ]);
+  });
+});
+
+describe("values from the environment", () => {
+  it("become numbers and booleans where the schema wants them; strings stay strings", () => {
+    const plugin = {
+      name: "typed",
+      homes: {
+        typed: {
+          options: z.strictObject({
+            port: z.number().int(),
+            ssl: z.union([z.boolean(), z.strictObject({ ca: z.string() })]).optional(),
+            password: z.string(),
+          }),
+          create: () => ({}) as never,
+        },
+      },
+    };
+    const reg = new Registry([memoryPlugin(new MemoryBackend()), plugin]);
+    const env = { PORT: "5433", SSL: "true", PASS: "12345", CONC: "3" };
+    const raw = substituteEnv(
+      project(
+        {
+          a: {
+            home: { type: "typed", port: "${PORT}", ssl: "${SSL}", password: "${PASS}" },
+            store: { type: "memory" },
+          },
+        },
+        { options: { concurrency: "${CONC}" as never } },
+      ),
+      env,
+    );
+    const plan = planProject(raw, reg);
+    expect(plan.runs[0]!.home.options).toEqual({ port: 5433, ssl: true, password: "12345" });
+    expect(plan.options.concurrency).toBe(3);
+    const bad = issues(() =>
+      planProject(
+        project({
+          a: { home: { type: "typed", port: "fivethousand", password: "x" }, store: { type: "memory" } },
+        }),
+        reg,
+      ),
+    ) as { path: string }[];
+    expect(bad.map((i) => i.path)).toEqual(["home.port"]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { coerceToSchema } from "../config/coerce.js";
 import { type ConfigIssue, formatIssue, formatPath, zodIssues } from "../config/issues.js";
 import { deepMerge } from "../config/merge.js";
 import { type entitySchema, type FlowConfig, type ProjectConfig, projectSchema } from "../config/schema.js";
@@ -71,7 +72,7 @@ export function planProject(
   options: PlanOptions = {},
 ): ProjectPlan {
   const sources = options.sources ?? {};
-  const parsed = projectSchema.safeParse(input, { reportInput: true });
+  const parsed = projectSchema.safeParse(coerceToSchema(projectSchema, input), { reportInput: true });
   if (!parsed.success)
     throw configError(
       zodIssues(projectSchema, parsed.error, { file: sources.project }).map((issue) =>
@@ -86,7 +87,9 @@ export function planProject(
     const { type, ...rest } = conn;
     try {
       const entry = registry.connection(type);
-      const result = entry.definition.options.safeParse(rest, { reportInput: true });
+      const result = entry.definition.options.safeParse(coerceToSchema(entry.definition.options, rest), {
+        reportInput: true,
+      });
       if (!result.success) {
         issues.push(
           ...zodIssues(entry.definition.options, result.error, {
@@ -160,7 +163,9 @@ function planEntity(
     const { type, ...rest } = merged;
     try {
       const entry = kind === "home" ? registry.home(type ?? "") : registry.store(type ?? "");
-      const result = entry.definition.options.safeParse(rest, { reportInput: true });
+      const result = entry.definition.options.safeParse(coerceToSchema(entry.definition.options, rest), {
+        reportInput: true,
+      });
       if (!result.success) {
         for (const issue of zodIssues(entry.definition.options, result.error, { prefix: [kind] })) {
           issues.push({ ...issue, file: fileOf(kind, issue.path.split(/[.[]/)[1]) });
