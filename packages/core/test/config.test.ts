@@ -58,6 +58,28 @@ describe("planning a project", () => {
     expect(single!.entity).toBeUndefined();
   });
 
+  it("the most specific level's key wins: an entity's watermark key over a flow-wide primary_key", () => {
+    const plan = planProject(
+      project({
+        a: {
+          home: { type: "memory" },
+          store: { type: "memory" },
+          primary_key: "id",
+          watermark: { watermark_column: "ts" },
+          entities: [
+            { name: "lines", watermark: { watermark_column: "ts", primary_key: ["order_id", "line"] } },
+            "plain",
+          ],
+        },
+      }),
+      registry(),
+    );
+    expect(plan.runs.map((r) => [r.id, r.primaryKey, r.watermark?.primaryKey])).toEqual([
+      ["a.lines", ["order_id", "line"], ["order_id", "line"]],
+      ["a.plain", ["id"], ["id"]],
+    ]);
+  });
+
   it("names the file and key of an unknown key, with the closest valid key", () => {
     const found = issues(() =>
       planProject(

@@ -101,6 +101,48 @@ describe("flow engine", () => {
     expect(backend.rows("t")).toBe(7);
   });
 
+  it("a store stuck in write() that ignores the signal cannot hold the flow when the home fails", async () => {
+    const backend = new MemoryBackend();
+    const store = memoryStore(backend, "t");
+    store.write = () => new Promise<void>(() => undefined); // never settles
+    const error = await fail(
+      runFlow({ flow: "f", home: memoryHome(sequenceBatches(100, 10), { failAfterBatches: 3 }), store }),
+    );
+    expect(error?.code).toBe("HOME_READ_FAILED");
+    expect(store.aborted).toHaveLength(1);
+    expect(store.closed).toBe(1);
+  });
+
+  it("a home stuck in next() that ignores the signal cannot hold the flow when the store fails", async () => {
+    const backend = new MemoryBackend();
+    const [first] = sequenceBatches(10, 10);
+    const home = {
+      async *read() {
+        yield first!;
+        yield first!;
+        await new Promise(() => undefined); // never settles
+      },
+    };
+    const store = memoryStore(backend, "t", { failAfterBatches: 1 });
+    const error = await fail(runFlow({ flow: "f", home, store }));
+    expect(error?.code).toBe("STORE_WRITE_FAILED");
+    expect(store.aborted).toHaveLength(1);
+  });
+
+  it("cancellation ends a flow whose home is stuck", async () => {
+    const controller = new AbortController();
+    const home = {
+      async *read() {
+        controller.abort();
+        await new Promise(() => undefined);
+      },
+    };
+    const error = await fail(
+      runFlow({ flow: "f", home, store: memoryStore(new MemoryBackend(), "t"), signal: controller.signal }),
+    );
+    expect(error?.code).toBe("ABORTED");
+  });
+
   it("a commit failure aborts the store", async () => {
     const backend = new MemoryBackend();
     const store = memoryStore(backend, "t", { failOnCommit: true });

@@ -127,6 +127,48 @@ describe("project lock", () => {
     }
   });
 
+  it("when many processes race over a dead holder's lock, at most one holds it at a time", async () => {
+    const dead = Number(
+      spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" }).stdout.trim(),
+    );
+    for (let round = 0; round < 5; round++) {
+      const dir = await tmp();
+      await writeFile(
+        path.join(dir, "lock"),
+        JSON.stringify({ pid: dead, host: os.hostname(), startedAt: "2020-01-01T00:00:00Z" }),
+      );
+      const code = `import('@hygge/core').then(async ({ acquireLock }) => {
+        try {
+          const lock = await acquireLock(${JSON.stringify(dir)});
+          const start = Date.now();
+          await new Promise((r) => setTimeout(r, 300));
+          console.log(JSON.stringify({ start, end: Date.now() }));
+          await lock.release();
+        } catch (e) { console.log(JSON.stringify({ refused: e.code })); }
+      })`;
+      const children = Array.from(
+        { length: 6 },
+        () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, ["-e", code], {
+              cwd: process.cwd(),
+              stdio: ["ignore", "pipe", "inherit"],
+            });
+            let out = "";
+            child.stdout.on("data", (d) => (out += d));
+            child.on("close", () => resolve(out.trim()));
+          }),
+      );
+      const results = (await Promise.all(children)).map(
+        (o) => JSON.parse(o) as { start?: number; end?: number; refused?: string },
+      );
+      const held = results.filter((r) => r.start !== undefined).sort((a, b) => a.start! - b.start!);
+      expect(held.length).toBeGreaterThanOrEqual(1);
+      for (let i = 1; i < held.length; i++) expect(held[i]!.start!).toBeGreaterThanOrEqual(held[i - 1]!.end!);
+      expect(results.filter((r) => r.refused).every((r) => r.refused === "LOCKED")).toBe(true);
+    }
+  });
+
   it("takes over a stale lock whose process died", async () => {
     const dir = await tmp();
     const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });

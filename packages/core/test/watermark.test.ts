@@ -1,7 +1,14 @@
 import { runFlow, toRows, type Watermark, WatermarkTracker } from "@hygge/core";
-import { batchOf, int64Vector, MemoryBackend, memoryHome, memoryStore } from "@hygge/core/testing";
+import {
+  batchOf,
+  dateDayVector,
+  int64Vector,
+  MemoryBackend,
+  memoryHome,
+  memoryStore,
+} from "@hygge/core/testing";
 import { describe, expect, it } from "@jest/globals";
-import { Bool, Int32, Int64, TimestampNanosecond, vectorFromArray } from "apache-arrow";
+import { Bool, Int32, Int64, TimestampMillisecond, TimestampNanosecond, vectorFromArray } from "apache-arrow";
 
 const rows = (ids: number[], ts: number[]) =>
   batchOf({ id: vectorFromArray(ids, new Int32()), ts: int64Vector(new Int64(), ts.map(BigInt)) });
@@ -57,6 +64,34 @@ describe("watermark boundary rule", () => {
       timezone: "UTC",
       value: "1704067200123456789",
     });
+  });
+
+  it("dates are compared as days, the unit they are committed in", () => {
+    const batch = batchOf({ id: vectorFromArray([1, 2], new Int32()), d: dateDayVector([19724, 19723]) });
+    const t = new WatermarkTracker({ column: "d", primaryKey: ["id"] });
+    t.process(batch);
+    expect(t.result()).toMatchObject({ kind: "date", value: "19724" });
+    const next = new WatermarkTracker({ column: "d", primaryKey: ["id"] }, t.result());
+    expect(
+      ids(
+        next.process(batchOf({ id: vectorFromArray([1, 3], new Int32()), d: dateDayVector([19724, 19725]) })),
+      ),
+    ).toEqual([3]);
+  });
+
+  it("refuses to resume from a watermark on another column or in another time unit", () => {
+    const since: Watermark = { column: "id", kind: "integer", value: "500" };
+    expect(() => new WatermarkTracker({ column: "version", primaryKey: ["id"] }, since)).toThrow(
+      /committed watermark is on "id"/,
+    );
+    const micros: Watermark = { column: "ts", kind: "timestamp", unit: "us", value: "1000000" };
+    const ms = batchOf({
+      id: vectorFromArray([1], new Int32()),
+      ts: int64Vector(new TimestampMillisecond(), [5000n]),
+    });
+    expect(() => new WatermarkTracker({ column: "ts", primaryKey: ["id"] }, micros).process(ms)).toThrow(
+      /now timestamp \(ms\), but the committed watermark is timestamp \(us\)/,
+    );
   });
 
   it("a missing or unorderable watermark column is a configuration error naming it", () => {

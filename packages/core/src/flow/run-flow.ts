@@ -180,7 +180,12 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
         since = committed?.watermark;
       } else since = options.since;
     }
-    const tracker = options.watermark ? new WatermarkTracker(options.watermark, since) : undefined;
+    let tracker: WatermarkTracker | undefined;
+    try {
+      tracker = options.watermark ? new WatermarkTracker(options.watermark, since) : undefined;
+    } catch (error) {
+      throw fail(error, "CONFIG_INVALID", undefined);
+    }
     const readCtx: ReadContext = {
       signal,
       flow,
@@ -200,9 +205,12 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
     const producer = (async () => {
       const iterator = h.read(readCtx)[Symbol.asyncIterator]();
       let done = false;
+      let pending = false;
       try {
         while (!signal.aborted) {
-          const next = await iterator.next();
+          pending = true;
+          const next = await untilAborted(iterator.next(), signal);
+          pending = false;
           if (next.done) {
             done = true;
             break;
@@ -220,7 +228,11 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
       } catch (error) {
         queue.fail(fail(error, "HOME_READ_FAILED", options.homePlugin));
       } finally {
-        if (!done) await iterator.return?.().catch(() => undefined);
+        if (!done) {
+          // A `next()` abandoned on abort may never settle: then `return()` would queue behind it.
+          const closing = Promise.resolve(iterator.return?.()).catch(() => undefined);
+          if (!pending) await closing;
+        }
       }
     })();
     const consumer = (async () => {
@@ -228,7 +240,7 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
         for (;;) {
           const batch = await queue.shift();
           if (batch === undefined) break;
-          await s.write(batch);
+          await untilAborted(s.write(batch), signal);
           counters.rows += batch.numRows;
           counters.bytes += batchBytes(batch);
           counters.batches += 1;
@@ -303,6 +315,31 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
     outer?.removeEventListener("abort", onOuterAbort);
     await Promise.allSettled([home?.close?.(), store?.close?.()]);
   }
+}
+
+/**
+ * Waits for `promise`, but rejects as soon as `signal` aborts: a plugin stuck on I/O that ignores
+ * the signal cannot hold the flow. The abandoned promise's outcome is ignored.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function resolve<T>(value: Maybe<T>): Promise<T> {

@@ -42,15 +42,27 @@ function parse(kind: WatermarkKind, value: string): Ordered {
 
 function read(vector: Vector, kind: WatermarkKind, i: number): Ordered | null {
   if (!vector.isValid(i)) return null;
-  if (kind === "timestamp" || (kind === "date" && vector.type.unit !== 0)) {
-    return BigInt((vector.data[0]!.values as BigInt64Array)[i]!);
+  // Timestamps and dates from their raw buffers: `get()` turns them into float milliseconds.
+  if (kind === "timestamp" || kind === "date") {
+    return BigInt((vector.data[0]!.values as BigInt64Array | Int32Array)[i]!);
   }
   const v = vector.get(i);
-  if (kind === "integer" || kind === "date") return BigInt(v);
+  if (kind === "integer") return BigInt(v);
   return v as number | string;
 }
 
 const cmp = (a: Ordered, b: Ordered) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A committed watermark of another column cannot be a resume point: comparing would drop rows. */
+export function assertSameColumn(spec: WatermarkSpec, previous: Watermark | undefined): void {
+  if (previous && previous.column !== spec.column) {
+    throw new HyggeError(
+      "CONFIG_INVALID",
+      `watermark_column is "${spec.column}", but the committed watermark is on "${previous.column}"`,
+      { hint: "Run once with --full-drop to load everything and start a watermark on the new column." },
+    );
+  }
+}
 
 /**
  * Applies the incremental boundary rule to batches and tracks the new watermark.
@@ -70,6 +82,7 @@ export class WatermarkTracker {
     readonly spec: WatermarkSpec,
     private readonly previous?: Watermark,
   ) {
+    assertSameColumn(spec, previous);
     this.seen = new Set(previous?.boundaryKeys ?? []);
   }
 
@@ -87,10 +100,12 @@ export class WatermarkTracker {
       this.unit = info.unit;
       this.timezone = (column.type as { timezone?: string | null }).timezone;
       if (this.previous) {
-        if (this.previous.kind !== info.kind) {
+        const was = `${this.previous.kind}${this.previous.unit ? ` (${this.previous.unit})` : ""}`;
+        const now = `${info.kind}${info.unit ? ` (${info.unit})` : ""}`;
+        if (was !== now) {
           throw new HyggeError(
             "CONFIG_INVALID",
-            `watermark column "${this.spec.column}" is now ${info.kind}, but the committed watermark is ${this.previous.kind}`,
+            `watermark column "${this.spec.column}" is now ${now}, but the committed watermark is ${was}`,
             { hint: "Run once with --full-drop to reset the watermark." },
           );
         }
@@ -104,33 +119,48 @@ export class WatermarkTracker {
     });
     const key = (i: number) => JSON.stringify(keyCols.map((v) => cellToJson(v, i)));
     const kind = this.kind;
-    const slices: RecordBatch[] = [];
-    let start = -1;
-    for (let i = 0; i < batch.numRows; i++) {
+    const n = batch.numRows;
+    const values: (Ordered | null)[] = new Array(n);
+    const keep = new Uint8Array(n);
+    let batchMax: Ordered | undefined;
+    // One cheap pass: compare values; build keys only for rows sitting on the old boundary.
+    for (let i = 0; i < n; i++) {
       const value = read(column, kind, i);
-      let keep = true;
-      if (value === null) keep = this.since === undefined;
+      values[i] = value;
+      let k = true;
+      if (value === null) k = this.since === undefined;
       else if (this.since !== undefined) {
         const c = cmp(value, this.since);
-        if (c < 0) keep = false;
-        else if (c === 0) keep = keyCols.length > 0 && !this.seen.has(key(i));
+        if (c < 0) k = false;
+        else if (c === 0) k = keyCols.length > 0 && !this.seen.has(key(i));
       }
-      if (keep && value !== null) {
-        const c = this.max === undefined ? 1 : cmp(value, this.max);
-        if (c > 0) {
-          this.max = value;
-          this.maxKeys = new Set();
-        }
-        if (c >= 0 && keyCols.length > 0) this.maxKeys.add(key(i));
+      if (k) {
+        keep[i] = 1;
+        if (value !== null && (batchMax === undefined || value > batchMax)) batchMax = value;
       }
-      if (keep && start < 0) start = i;
-      if (!keep && start >= 0) {
+    }
+    if (batchMax !== undefined) {
+      const c = this.max === undefined ? 1 : cmp(batchMax, this.max);
+      if (c > 0) {
+        this.max = batchMax;
+        this.maxKeys = new Set();
+      }
+      // Keys only for the rows holding the maximum.
+      if (c >= 0 && keyCols.length > 0) {
+        for (let i = 0; i < n; i++) if (keep[i] && values[i] === batchMax) this.maxKeys.add(key(i));
+      }
+    }
+    const slices: RecordBatch[] = [];
+    let start = -1;
+    for (let i = 0; i < n; i++) {
+      if (keep[i] && start < 0) start = i;
+      if (!keep[i] && start >= 0) {
         slices.push(batch.slice(start, i));
         start = -1;
       }
     }
     if (start === 0) return [batch];
-    if (start > 0) slices.push(batch.slice(start, batch.numRows));
+    if (start > 0) slices.push(batch.slice(start, n));
     return slices;
   }
 

@@ -36,7 +36,7 @@ export async function acquireLock(dir: string, command?: string): Promise<Projec
     startedAt: new Date().toISOString(),
     command,
   };
-  for (let attempt = 0; attempt < 50; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     try {
       const handle = await open(file, "wx");
       try {
@@ -70,9 +70,10 @@ export async function acquireLock(dir: string, command?: string): Promise<Projec
       await new Promise((resolve) => setTimeout(resolve, 200));
       continue;
     }
-    // Stale (holder died) or long-unreadable lock: move it aside atomically, then retry.
-    await rename(file, `${file}.stale-${process.pid}-${attempt}`).catch(() => undefined);
-    await rm(`${file}.stale-${process.pid}-${attempt}`, { force: true });
+    // Stale (holder died) or long-unreadable lock. Only one process at a time may clear it, and it
+    // checks again under that right: otherwise a lock freshly taken by a third process could be
+    // moved aside by a slower one that saw the dead holder a moment before.
+    await takeOver(file, holder);
   }
   throw new HyggeError("LOCKED", `could not take the project lock ${file}`, { subject: file });
 }
@@ -90,5 +91,34 @@ async function ageMs(file: string): Promise<number> {
     return Date.now() - (await stat(file)).mtimeMs;
   } catch {
     return Number.POSITIVE_INFINITY;
+  }
+}
+
+const sameHolder = (a: LockInfo | undefined, b: LockInfo | undefined) =>
+  a === b ||
+  (a !== undefined && b !== undefined && a.pid === b.pid && a.startedAt === b.startedAt && a.host === b.host);
+
+async function takeOver(file: string, stale: LockInfo | undefined): Promise<void> {
+  const guard = `${file}.takeover`;
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(guard, "wx");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    // Someone else is clearing it; a guard left by a process that died in this tiny window expires.
+    if ((await ageMs(guard)) > 5000) await rm(guard, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 50));
+    return;
+  }
+  try {
+    const current = await readLock(file);
+    if (sameHolder(current, stale)) {
+      const aside = `${file}.stale-${process.pid}-${Date.now()}`;
+      await rename(file, aside).catch(() => undefined);
+      await rm(aside, { force: true });
+    }
+  } finally {
+    await handle.close();
+    await rm(guard, { force: true });
   }
 }

@@ -190,9 +190,11 @@ function planEntity(
   }
   const runType = options.runType ?? entity?.run_type ?? defaults.run_type ?? flow.run_type ?? "full_drop";
   const wm = entity?.watermark ?? defaults.watermark ?? flow.watermark;
-  const primaryKey = asList(
-    entity?.primary_key ?? defaults.primary_key ?? flow.primary_key ?? wm?.primary_key,
-  );
+  // The most specific level that names a key wins; within a level the watermark's key first.
+  const keyAt = (
+    level: { primary_key?: string | string[]; watermark?: { primary_key?: string | string[] } } | undefined,
+  ) => level?.watermark?.primary_key ?? level?.primary_key;
+  const primaryKey = asList(keyAt(entity) ?? keyAt(defaults) ?? keyAt(flow));
   if (!blocks.home || !blocks.store) return undefined;
   const storeDef = registry.store(blocks.store.type).definition;
   if (!storeDef.runTypes.includes(runType)) {
