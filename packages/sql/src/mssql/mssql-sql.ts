@@ -2,6 +2,7 @@ import { type CommitState, HyggeError, type Watermark } from "@hygge/core";
 import type { Schema } from "apache-arrow";
 import { formatDate, formatTimestamp, type TimeUnit } from "../arrow/temporal.js";
 import type { SqlGenerator, Statement } from "../dialect.js";
+import { stripSemicolon } from "../sql-text.js";
 import type { TableRef } from "../table-ref.js";
 import { mssqlColumnType } from "./mssql-ddl-types.js";
 
@@ -98,10 +99,13 @@ export const mssqlSql: SqlGenerator = {
   }),
   select(source, columns, since): Statement {
     const cols = columns ? list(columns) : "*";
-    const from = source.table ? table(source.table) : `(${source.query}) AS hygge_source`;
+    const from = source.table ? table(source.table) : `(${stripSemicolon(source.query!)}) AS hygge_source`;
     if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
     return {
-      text: `SELECT ${cols} FROM ${from} WHERE ${mssqlQuote(since.column)} >= @p1`,
+      // Strings compare by code point (binary collation), as the engine's boundary rule does.
+      text: `SELECT ${cols} FROM ${from} WHERE ${mssqlQuote(since.column)}${
+        since.kind === "string" ? " COLLATE Latin1_General_BIN2" : ""
+      } >= @p1`,
       params: [mssqlWatermarkParam(since)],
     };
   },

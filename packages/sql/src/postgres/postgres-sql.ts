@@ -2,6 +2,7 @@ import { type CommitState, HyggeError, type Watermark } from "@hygge/core";
 import type { Schema } from "apache-arrow";
 import { formatDate, formatTimestamp, type TimeUnit } from "../arrow/temporal.js";
 import type { SqlGenerator, Statement } from "../dialect.js";
+import { stripSemicolon } from "../sql-text.js";
 import type { TableRef } from "../table-ref.js";
 import { pgColumnType } from "./postgres-ddl-types.js";
 
@@ -64,9 +65,11 @@ export const postgresSql: SqlGenerator = {
     const rest = columns.filter((c) => !key.includes(c));
     const out = [
       // The last row of a key within one run wins (ctid follows load order in a fresh table).
-      `DELETE FROM ${table(staging)} a USING ${table(staging)} b WHERE ${key
-        .map((k) => `a.${pgQuote(k)} IS NOT DISTINCT FROM b.${pgQuote(k)}`)
-        .join(" AND ")} AND a.ctid < b.ctid`,
+      // A window over the key partitions by hashing/sorting: linear-ish, unlike a self-join on
+      // IS NOT DISTINCT FROM, which forces a nested loop. NULL keys partition together.
+      `DELETE FROM ${table(staging)} WHERE ctid IN (SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY ${list(
+        key,
+      )} ORDER BY ctid DESC) AS hygge_rn FROM ${table(staging)}) AS d WHERE d.hygge_rn > 1)`,
     ];
     if (rest.length > 0) {
       out.push(
@@ -97,10 +100,13 @@ export const postgresSql: SqlGenerator = {
   }),
   select(source, columns, since): Statement {
     const cols = columns ? list(columns) : "*";
-    const from = source.table ? table(source.table) : `(${source.query}) AS hygge_source`;
+    const from = source.table ? table(source.table) : `(${stripSemicolon(source.query!)}) AS hygge_source`;
     if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
+    // Strings compare by code point, as the engine's boundary rule does (a linguistic collation
+    // could return rows the engine then considers below the watermark).
+    const collate = since.kind === "string" ? ' COLLATE "C"' : "";
     return {
-      text: `SELECT ${cols} FROM ${from} WHERE ${pgQuote(since.column)} >= $1`,
+      text: `SELECT ${cols} FROM ${from} WHERE ${pgQuote(since.column)}${collate} >= $1`,
       params: [watermarkParam(since)],
     };
   },

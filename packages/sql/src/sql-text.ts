@@ -1,0 +1,4 @@
+/** A trailing `;` (natural at the end of a query) would break the sub-select hygge wraps it in. */
+export function stripSemicolon(query: string): string {
+  return query.replace(/[\s;]+$/, "");
+}
