@@ -69,6 +69,24 @@ describe("journal, lock and history", () => {
     expect(fs.existsSync(lockFile)).toBe(false);
   });
 
+  test("the lock file never holds a secret given on the command line", async () => {
+    const dir = memoryProject({ ...TWO_FLOWS, ...SLOW });
+    fs.appendFileSync(path.join(dir, "hygge.yml"), "connections:\n  mem:\n    type: memory\n");
+    const lockFile = path.join(dir, ".hygge", "lock");
+    let content = "";
+    await hyggeSignal(["go", "--flow", "slow", "--var", "connections.mem.password=TopS3cret-99"], {
+      cwd: dir,
+      signal: "SIGTERM",
+      ready: () => {
+        if (!fs.existsSync(lockFile)) return false;
+        content = fs.readFileSync(lockFile, "utf8");
+        return content.length > 0;
+      },
+    });
+    expect(content).toContain("connections.mem.password=***");
+    expect(content).not.toContain("TopS3cret-99");
+  });
+
   test("a lock left by a killed run is taken over", async () => {
     const dir = memoryProject({ ...TWO_FLOWS, ...SLOW });
     const lockFile = path.join(dir, ".hygge", "lock");

@@ -6,7 +6,9 @@ import { table } from "../render/format.js";
 const from = (e: DryRunEntry) => {
   if (e.runType === "full_drop") return "-";
   if (!e.watermarkColumn) return "append all";
-  return e.since ? `${e.watermarkColumn} >= ${e.since.value}` : `${e.watermarkColumn}: from the start`;
+  return e.since
+    ? `${e.watermarkColumn} >= ${e.since.value} (journal)`
+    : `${e.watermarkColumn}: from the start (journal)`;
 };
 
 /** Prints what `go` would do per entity (nothing was opened, read or written). */
@@ -26,8 +28,13 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
     from(e),
   ]);
   out(
-    table([["entity", "run type", "home → store", "watermark"], ...rows], ["l", "l", "l", "l"], (cell, r) =>
-      r === 0 ? c.dim(cell) : cell,
+    table(
+      [["entity", "run type", "home → store", "resume point"], ...rows],
+      ["l", "l", "l", "l"],
+      (cell, r) => (r === 0 ? c.dim(cell) : cell),
     ).join("\n"),
   );
+  if (entries.some((e) => e.runType !== "full_drop" && e.watermarkColumn)) {
+    out(c.dim("resume points are the journal's; at run time each store's own committed state decides"));
+  }
 }

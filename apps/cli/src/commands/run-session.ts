@@ -30,6 +30,7 @@ export async function openRunSession(setup: ProjectSetup, options: { lock: boole
   const journal = openJournal(setup);
   if (!options.lock) return { journal, async release() {} };
   const lockDir = stateDir(setup) ?? path.resolve(setup.project.projectDir, ".hygge");
-  const lock = await acquireLock(lockDir, `hygge ${process.argv.slice(2).join(" ")}`);
+  // The lock file is readable by others and shown in their LOCKED errors: never put a secret in it.
+  const lock = await acquireLock(lockDir, redactText(`hygge ${process.argv.slice(2).join(" ")}`));
   return { journal, release: () => lock.release() };
 }
