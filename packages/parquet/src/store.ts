@@ -1,0 +1,283 @@
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { CommitReport, CommitState, CreateContext, Store, WriteContext } from "@hygge/core";
+import { faultPoint, HyggeError, isHyggeError } from "@hygge/core";
+import { type Data, type RecordBatch, type Schema, Timestamp } from "apache-arrow";
+import { fileNamer } from "./naming.js";
+import type { ResolvedStoreOptions } from "./options.js";
+import { bookkeepingDir, entityLocation } from "./paths.js";
+import {
+  applyIntent,
+  commitIntent,
+  ensureDir,
+  fsyncPath,
+  type Intent,
+  readIntent,
+  readState,
+  rollForward,
+} from "./publish.js";
+import { TIMEZONES_KEY } from "./read/parquet-file.js";
+import { compressorFor } from "./write/codecs.js";
+import { ParquetFileWriter } from "./write/file-writer.js";
+import { parquetSchema, UnwritableError } from "./write/schema.js";
+
+const PLUGIN = "@hygge/parquet";
+
+interface Run {
+  ctx: WriteContext;
+  folder: string;
+  book: string;
+  staging: string;
+  nextSeq: number;
+  name: (seq: number) => string;
+  schema?: Schema;
+  pending: RecordBatch[];
+  pendingRows: number;
+  writer?: ParquetFileWriter;
+  files: string[];
+  rows: number;
+  bytes: number;
+}
+
+/** Writes Parquet files into a staging folder outside the published one, and publishes atomically. */
+export class ParquetStore implements Store {
+  readonly supports = { runTypes: ["full_drop", "incremental"] as const };
+  private run?: Run;
+
+  constructor(
+    private readonly options: ResolvedStoreOptions,
+    private readonly create: CreateContext,
+  ) {}
+
+  private where(entity: string | undefined) {
+    const folder = entityLocation(this.options.path, this.create.projectDir, entity ?? this.create.entity);
+    return { folder, book: bookkeepingDir(folder) };
+  }
+
+  async open(ctx: WriteContext): Promise<void> {
+    const { folder, book } = this.where(ctx.entity);
+    await ensureDir(book);
+    await rollForward(book, folder);
+    const stored = await readState(book);
+    const existing = await readdir(folder).catch(() => [] as string[]);
+    const name = fileNamer(this.options.file_name, ctx.entity ?? this.create.entity ?? "", ctx.runId);
+    const nextSeq = Math.max(stored?.nextSeq ?? 1, name.nextAfter(existing));
+    if (ctx.runType === "incremental") {
+      const last = existing
+        .filter((f) => f.endsWith(".parquet"))
+        .sort(byBytes)
+        .at(-1);
+      if (last !== undefined && byBytes(name(nextSeq), last) <= 0)
+        throw new HyggeError(
+          "STORE_WRITE_FAILED",
+          `new files (${name(nextSeq)}) would not sort after ${join(folder, last)}`,
+          {
+            plugin: PLUGIN,
+            subject: folder,
+            hint: "use a file_name pattern that starts with {seq} or {run}, or move the odd file away",
+          },
+        );
+    }
+    const staging = join(book, `staging-${ctx.runId}`);
+    await ensureDir(staging);
+    this.run = {
+      ctx,
+      folder,
+      book,
+      staging,
+      nextSeq,
+      name,
+      pending: [],
+      pendingRows: 0,
+      files: [],
+      rows: 0,
+      bytes: 0,
+    };
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    const run = this.active();
+    run.schema ??= batch.schema;
+    if (batch.numRows === 0) return;
+    run.pending.push(batch);
+    run.pendingRows += batch.numRows;
+    while (run.pendingRows >= this.rowsWanted(run)) await this.flush(run, this.rowsWanted(run));
+  }
+
+  /** Rows for the next row group: the row group size, capped by what the current file may still take. */
+  private rowsWanted(run: Run): number {
+    const max = this.options.max_rows_per_file;
+    const room = max ? max - (run.writer?.rows ?? 0) : Number.POSITIVE_INFINITY;
+    return Math.min(this.options.row_group_size, room);
+  }
+
+  private async flush(run: Run, rows: number): Promise<void> {
+    const take: RecordBatch[] = [];
+    let n = 0;
+    while (n < rows) {
+      const b = run.pending[0]!;
+      if (n + b.numRows <= rows) {
+        take.push(b);
+        run.pending.shift();
+        n += b.numRows;
+      } else {
+        take.push(b.slice(0, rows - n));
+        run.pending[0] = b.slice(rows - n);
+        n = rows;
+      }
+    }
+    run.pendingRows -= n;
+    const writer = await this.writerFor(run);
+    const columns: Data[][] = run.schema!.fields.map((_, c) => take.map((b) => b.data.children[c]!));
+    try {
+      writer.writeRowGroup(columns, n);
+    } catch (error) {
+      throw writeFailed(writer.path, error);
+    }
+    run.rows += n;
+    const max = this.options.max_rows_per_file;
+    if (max && writer.rows >= max) this.finishFile(run);
+  }
+
+  private async writerFor(run: Run): Promise<ParquetFileWriter> {
+    if (run.writer) return run.writer;
+    const schema = run.schema!;
+    let elements: ReturnType<typeof parquetSchema>;
+    try {
+      elements = parquetSchema(schema);
+    } catch (error) {
+      throw writeFailed(run.folder, error);
+    }
+    const { codec, compressors } = await compressorFor(
+      this.options.compression,
+      this.options.compression_level,
+    );
+    const name = run.name(run.nextSeq++);
+    run.writer = new ParquetFileWriter(join(run.staging, name), schema, elements, {
+      codec,
+      compressors,
+      dictionary: this.options.dictionary,
+      kvMetadata: zoneMetadata(schema),
+    });
+    run.files.push(name);
+    return run.writer;
+  }
+
+  private finishFile(run: Run): void {
+    if (!run.writer) return;
+    run.bytes += run.writer.finish();
+    run.writer = undefined;
+  }
+
+  async commit(state: CommitState): Promise<CommitReport> {
+    const run = this.active();
+    await this.guard(run, async () => {
+      const intent = await this._prepareCommit(state);
+      faultPoint("parquet:after-intent"); // crash tests: the intent is durable, nothing published
+      await applyIntent(run.book, run.folder, intent);
+    });
+    this.run = undefined;
+    return { rows: run.rows, bytes: run.bytes, locations: run.files.map((f) => join(run.folder, f)) };
+  }
+
+  /**
+   * Everything up to and including the commit point: the last rows flushed, staged files and
+   * folder fsynced, the intent written. Exposed (with a leading underscore) so tests can stop a
+   * run right there, as a crash would.
+   */
+  async _prepareCommit(state: CommitState): Promise<Intent> {
+    const run = this.active();
+    if (run.pendingRows > 0) await this.flush(run, run.pendingRows);
+    // A full_drop of zero rows still publishes one empty file that carries the schema.
+    if (run.files.length === 0 && run.schema && run.ctx.runType === "full_drop") await this.writerFor(run);
+    this.finishFile(run);
+    await fsyncPath(run.staging);
+    const intent: Intent = {
+      version: 1,
+      runId: run.ctx.runId,
+      runType: run.ctx.runType,
+      staging: `staging-${run.ctx.runId}`,
+      files: run.files,
+      state,
+      nextSeq: run.nextSeq,
+    };
+    await commitIntent(run.book, intent); // the commit point
+    return intent;
+  }
+
+  private async guard(run: Run, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (isHyggeError(error)) throw error;
+      throw new HyggeError(
+        "STORE_COMMIT_FAILED",
+        `publishing ${run.folder} failed: ${(error as Error).message}`,
+        {
+          plugin: PLUGIN,
+          subject: run.folder,
+          cause: error,
+          hint: "the previous data is intact, or the next run completes this publish before doing anything else",
+        },
+      );
+    }
+  }
+
+  async abort(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    run.writer?.close();
+    await rm(run.staging, { recursive: true, force: true });
+  }
+
+  async committedState(): Promise<CommitState | undefined> {
+    if (this.run) return (await readState(this.run.book))?.state; // open() already rolled forward
+    const { folder, book } = this.where(undefined);
+    if ((await readState(book).catch(() => undefined)) === undefined && !(await readIntent(book)))
+      return undefined;
+    await rollForward(book, folder);
+    return (await readState(book))?.state;
+  }
+
+  async close(): Promise<void> {
+    if (this.run) await this.abort();
+  }
+
+  private active(): Run {
+    if (!this.run)
+      throw new HyggeError("INTERNAL", "the parquet store was used before open()", { plugin: PLUGIN });
+    return this.run;
+  }
+}
+
+/** Parquet stores UTC instants; the zone names of timestamp columns travel in key-value metadata. */
+function zoneMetadata(schema: Schema): { key: string; value: string }[] | undefined {
+  const zones: Record<string, string> = {};
+  for (const f of schema.fields) {
+    const zone = f.type instanceof Timestamp ? f.type.timezone : undefined;
+    if (zone && zone !== "UTC") zones[f.name] = zone;
+  }
+  return Object.keys(zones).length > 0 ? [{ key: TIMEZONES_KEY, value: JSON.stringify(zones) }] : undefined;
+}
+
+function byBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function writeFailed(subject: string, error: unknown): HyggeError {
+  if (isHyggeError(error)) return error;
+  const refused = error instanceof UnwritableError;
+  return new HyggeError(
+    "STORE_WRITE_FAILED",
+    `cannot write ${subject}: ${(error as Error)?.message ?? error}`,
+    {
+      plugin: PLUGIN,
+      subject,
+      cause: error,
+      hint: refused
+        ? "cast the column to a type Parquet holds exactly (see the @hygge/parquet README)"
+        : "check disk space and permissions of the destination",
+    },
+  );
+}
