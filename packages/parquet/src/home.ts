@@ -42,6 +42,13 @@ export class ParquetHome implements Home {
       const file = await openFile(path);
       try {
         const s = file.schema(shapes(file, this.options.columns));
+        if (s.fields.length === 0) {
+          throw new HyggeError("HOME_READ_FAILED", `${path} has no columns`, {
+            plugin: PLUGIN,
+            subject: path,
+            hint: "a Parquet file without columns holds nothing to load; remove it or write it again with its columns",
+          });
+        }
         rows += file.numRows;
         for (let rowGroup = 0; rowGroup < file.metadata.row_groups.length; rowGroup++)
           tasks.push({ path, rowGroup });

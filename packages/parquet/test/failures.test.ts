@@ -43,6 +43,13 @@ describe("bad input files fail the flow and leave the destination as it was", ()
     await expectFailure(dir, dest, "HOME_READ_FAILED", join(src, "c.parquet"));
   });
 
+  it("a file with zero columns names the file", async () => {
+    const { dir, src, dest } = await setup("zero-columns");
+    const { parquetWriteFile } = await import("hyparquet-writer");
+    parquetWriteFile({ filename: join(src, "z.parquet"), columnData: [] });
+    await expectFailure(dir, dest, "HOME_READ_FAILED", join(src, "z.parquet"), "has no columns");
+  });
+
   it("a truncated file names the file", async () => {
     const { dir, src, dest } = await setup("truncated");
     const path = join(src, "c.parquet");
