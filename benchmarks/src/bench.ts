@@ -63,7 +63,8 @@ for (const name of selected) {
       `| ${label} | ${fmt(r.rows)} | ${fmt(s, 2)} | ${fmt(r.rows / s)} | ${fmt(r.bytes / 1e6 / s, 1)} | ${fmt(r.maxRssKb / 1024)} |`,
     );
   }
-  const ratio = ref.rows / ref.ms / (h.rows / h.ms);
-  console.log(`ratio: hygge is ${fmt(ratio, 2)}x slower than ${benchCase.reference.name} (rows/s)`);
+  const ratio = h.rows / h.ms / (ref.rows / ref.ms);
+  const verdict = ratio >= 1 ? `${fmt(ratio, 2)}x faster` : `${fmt(1 / ratio, 2)}x slower`;
+  console.log(`ratio (rows/s, hygge ÷ ${benchCase.reference.name}): ${fmt(ratio, 2)}, hygge is ${verdict}`);
   if (h.rows !== ref.rows) console.log(`WARNING: row counts differ (hygge ${h.rows}, reference ${ref.rows})`);
 }
