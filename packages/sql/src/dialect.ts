@@ -53,7 +53,10 @@ export interface SqlGenerator {
   /** Statements that upsert `staging` into `target` on `key` (inside one transaction). */
   merge(staging: TableRef, target: TableRef, columns: readonly string[], key: readonly string[]): string[];
   createStateTable(ref: TableRef): string;
-  upsertState(ref: TableRef, state: CommitState): Statement;
+  /** Adds columns later versions keep (`target`) to a state table created by an earlier one. */
+  migrateStateTable(ref: TableRef): string;
+  /** `target` is the published table the state describes: a state of another table is no resume point. */
+  upsertState(ref: TableRef, state: CommitState, target: string): Statement;
   selectState(ref: TableRef, flow: string, entity: string | undefined): Statement;
   /** SELECT for a home: table or query, columns, and `column >= <bound parameter>` when `since` is set. */
   select(

@@ -79,6 +79,7 @@ export class SqlStore implements Store {
         // Two entities creating the state table at once: the loser finds it there.
         if (!(await this.exists(this.stateRef))) throw error;
       });
+      await this.run(this.sql.migrateStateTable(this.stateRef));
       for (const row of await this.run(
         this.sql.listStaging(this.target.schema, stagingPrefix(this.target)),
       )) {
@@ -178,7 +179,7 @@ export class SqlStore implements Store {
           await this.run(s);
         await this.run(this.sql.dropTable(this.staging));
       }
-      await this.run(this.sql.upsertState(this.stateRef, state));
+      await this.run(this.sql.upsertState(this.stateRef, state, displayTable(this.target)));
       faultPoint("sql:before-commit");
       await this.session!.commit();
       this.inTransaction = false;
@@ -213,6 +214,8 @@ export class SqlStore implements Store {
       const entity = this.ctx ? this.ctx.entity : this.names.entity;
       const [row] = await this.run(this.sql.selectState(this.stateRef, flow, entity));
       if (!row) return undefined;
+      // The entity now publishes to another table: that table's history is not loaded yet.
+      if (row.target && String(row.target) !== displayTable(this.target)) return undefined;
       const watermark = row.watermark ? JSON.parse(String(row.watermark)) : undefined;
       return {
         runId: String(row.run_id),

@@ -91,9 +91,14 @@ describe("SQL Server SQL generation", () => {
         committedAt: "2024-01-01T00:00:00.000Z",
         watermark: { column: "id", kind: "integer", value: "9" },
       },
+      "dbo.orders",
     );
     expect(upsert.text).toMatch(/^MERGE INTO \[hygge_state\]/);
     expect(upsert.params.slice(0, 4)).toEqual(["f", "e", "r1", "incremental"]);
+    expect(upsert.params[6]).toBe("dbo.orders");
+    expect(mssqlSql.migrateStateTable({ schema: "dbo", name: "hygge_state" })).toBe(
+      "IF COL_LENGTH(N'[dbo].[hygge_state]', 'target') IS NULL ALTER TABLE [dbo].[hygge_state] ADD target nvarchar(400) NULL",
+    );
     expect(JSON.parse(String(upsert.params[5]))).toEqual({ column: "id", kind: "integer", value: "9" });
     expect(mssqlSql.listStaging("dbo", "hygge_stg_abc_").params).toEqual(["dbo", "hygge_stg_abc_"]);
   });

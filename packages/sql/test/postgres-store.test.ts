@@ -201,6 +201,54 @@ describe.each(postgresServers())("PostgreSQL store ($label)", ({ url }) => {
     expect((await rowsOf(url, table)).map((r) => String(r.id))).toEqual(["0", "1", "2", "3", "4", "5"]);
   });
 
+  it("a state row of another table is no resume point: re-pointing an entity loads that table's history", async () => {
+    const first = unique("repoint_a");
+    const second = unique("repoint_b");
+    const entity = unique("repoint");
+    const run = (table: string) =>
+      runFlow({
+        flow: "sqltest",
+        entity,
+        home: memoryHome(sequenceBatches(5, 5)),
+        store: () => pgStore(ctx, entity, { table }),
+        runType: "incremental",
+        watermark: { column: "id", primaryKey: ["id"] },
+      });
+    expect((await run(first)).rows).toBe(5);
+    expect((await run(first)).rows).toBe(0);
+    const moved = await run(second);
+    expect(moved.since).toBeUndefined();
+    expect(moved.rows).toBe(5);
+    expect((await rowsOf(url, second)).length).toBe(5);
+  });
+
+  it("upgrades a state table created without the target column", async () => {
+    const entity = unique("legacy");
+    await withClient(url, async (c) => {
+      await c.query("CREATE SCHEMA IF NOT EXISTS hygge_legacy_state");
+      await c.query(
+        "CREATE TABLE IF NOT EXISTS hygge_legacy_state.hygge_state (flow text NOT NULL, entity text NOT NULL, run_id text NOT NULL, run_type text NOT NULL, committed_at timestamptz NOT NULL, watermark jsonb, PRIMARY KEY (flow, entity))",
+      );
+    });
+    try {
+      const report = await runFlow({
+        flow: "sqltest",
+        entity,
+        home: memoryHome(sequenceBatches(3, 3)),
+        store: () => pgStore(ctx, entity, { table: `hygge_legacy_state.${entity}` }),
+        runType: "incremental",
+        watermark: { column: "id", primaryKey: ["id"] },
+      });
+      expect(report.rows).toBe(3);
+      const state = await withClient(url, (c) =>
+        c.query("SELECT target FROM hygge_legacy_state.hygge_state WHERE entity = $1", [entity]),
+      );
+      expect(state.rows).toEqual([{ target: `hygge_legacy_state.${entity}` }]);
+    } finally {
+      await withClient(url, (c) => c.query("DROP SCHEMA hygge_legacy_state CASCADE"));
+    }
+  });
+
   it("quotes identifiers: table and column names from config cannot inject SQL", async () => {
     const victim = unique("victim");
     await flow(victim);

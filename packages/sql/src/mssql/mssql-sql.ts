@@ -81,9 +81,11 @@ export const mssqlSql: SqlGenerator = {
     ];
   },
   createStateTable: (ref) =>
-    `IF OBJECT_ID(${literal(table(ref))}, 'U') IS NULL CREATE TABLE ${table(ref)} (flow nvarchar(400) NOT NULL, entity nvarchar(400) NOT NULL, run_id nvarchar(100) NOT NULL, run_type nvarchar(20) NOT NULL, committed_at datetimeoffset(3) NOT NULL, watermark nvarchar(max) NULL, PRIMARY KEY (flow, entity))`,
-  upsertState: (ref, state: CommitState) => ({
-    text: `MERGE INTO ${table(ref)} WITH (HOLDLOCK) AS t USING (SELECT @p1 AS flow, @p2 AS entity) AS s ON (t.flow = s.flow AND t.entity = s.entity) WHEN MATCHED THEN UPDATE SET run_id = @p3, run_type = @p4, committed_at = @p5, watermark = @p6 WHEN NOT MATCHED THEN INSERT (flow, entity, run_id, run_type, committed_at, watermark) VALUES (@p1, @p2, @p3, @p4, @p5, @p6);`,
+    `IF OBJECT_ID(${literal(table(ref))}, 'U') IS NULL CREATE TABLE ${table(ref)} (flow nvarchar(400) NOT NULL, entity nvarchar(400) NOT NULL, run_id nvarchar(100) NOT NULL, run_type nvarchar(20) NOT NULL, committed_at datetimeoffset(3) NOT NULL, watermark nvarchar(max) NULL, target nvarchar(400) NULL, PRIMARY KEY (flow, entity))`,
+  migrateStateTable: (ref) =>
+    `IF COL_LENGTH(${literal(table(ref))}, 'target') IS NULL ALTER TABLE ${table(ref)} ADD target nvarchar(400) NULL`,
+  upsertState: (ref, state: CommitState, target: string) => ({
+    text: `MERGE INTO ${table(ref)} WITH (HOLDLOCK) AS t USING (SELECT @p1 AS flow, @p2 AS entity) AS s ON (t.flow = s.flow AND t.entity = s.entity) WHEN MATCHED THEN UPDATE SET run_id = @p3, run_type = @p4, committed_at = @p5, watermark = @p6, target = @p7 WHEN NOT MATCHED THEN INSERT (flow, entity, run_id, run_type, committed_at, watermark, target) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7);`,
     params: [
       state.flow,
       state.entity ?? "",
@@ -91,10 +93,11 @@ export const mssqlSql: SqlGenerator = {
       state.runType,
       state.committedAt,
       state.watermark ? JSON.stringify(state.watermark) : null,
+      target,
     ],
   }),
   selectState: (ref, flow, entity) => ({
-    text: `SELECT run_id, run_type, CONVERT(varchar(40), committed_at, 127) AS committed_at, watermark FROM ${table(ref)} WHERE flow = @p1 AND entity = @p2`,
+    text: `SELECT run_id, run_type, CONVERT(varchar(40), committed_at, 127) AS committed_at, watermark, target FROM ${table(ref)} WHERE flow = @p1 AND entity = @p2`,
     params: [flow, entity ?? ""],
   }),
   select(source, columns, since): Statement {

@@ -82,9 +82,17 @@ export const postgresSql: SqlGenerator = {
     return out;
   },
   createStateTable: (ref) =>
-    `CREATE TABLE IF NOT EXISTS ${table(ref)} (flow text NOT NULL, entity text NOT NULL, run_id text NOT NULL, run_type text NOT NULL, committed_at timestamptz NOT NULL, watermark jsonb, PRIMARY KEY (flow, entity))`,
-  upsertState: (ref, state: CommitState) => ({
-    text: `INSERT INTO ${table(ref)} (flow, entity, run_id, run_type, committed_at, watermark) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (flow, entity) DO UPDATE SET run_id = EXCLUDED.run_id, run_type = EXCLUDED.run_type, committed_at = EXCLUDED.committed_at, watermark = EXCLUDED.watermark`,
+    `CREATE TABLE IF NOT EXISTS ${table(ref)} (flow text NOT NULL, entity text NOT NULL, run_id text NOT NULL, run_type text NOT NULL, committed_at timestamptz NOT NULL, watermark jsonb, target text, PRIMARY KEY (flow, entity))`,
+  // Checked first: ALTER TABLE would take an exclusive lock on every run even when there is nothing to add.
+  migrateStateTable: (ref) =>
+    `DO $hygge$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('${table(
+      ref,
+    ).replace(
+      /'/g,
+      "''",
+    )}') AND attname = 'target' AND NOT attisdropped) THEN ALTER TABLE ${table(ref)} ADD COLUMN target text; END IF; END $hygge$`,
+  upsertState: (ref, state: CommitState, target: string) => ({
+    text: `INSERT INTO ${table(ref)} (flow, entity, run_id, run_type, committed_at, watermark, target) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (flow, entity) DO UPDATE SET run_id = EXCLUDED.run_id, run_type = EXCLUDED.run_type, committed_at = EXCLUDED.committed_at, watermark = EXCLUDED.watermark, target = EXCLUDED.target`,
     params: [
       state.flow,
       state.entity ?? "",
@@ -92,10 +100,11 @@ export const postgresSql: SqlGenerator = {
       state.runType,
       state.committedAt,
       state.watermark ? JSON.stringify(state.watermark) : null,
+      target,
     ],
   }),
   selectState: (ref, flow, entity) => ({
-    text: `SELECT run_id, run_type, committed_at::text AS committed_at, watermark::text AS watermark FROM ${table(ref)} WHERE flow = $1 AND entity = $2`,
+    text: `SELECT run_id, run_type, committed_at::text AS committed_at, watermark::text AS watermark, target FROM ${table(ref)} WHERE flow = $1 AND entity = $2`,
     params: [flow, entity ?? ""],
   }),
   select(source, columns, since): Statement {
