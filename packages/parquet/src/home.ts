@@ -21,6 +21,9 @@ interface Planned {
 
 /** Streams Parquet files one row group at a time, columnar, as exact Arrow batches. */
 export class ParquetHome implements Home {
+  /** Decoders of reads in progress: closed by close() even when a read's iterator was dropped. */
+  private readonly decoders = new Set<RowGroupDecoder>();
+
   constructor(
     private readonly options: ResolvedHomeOptions,
     private readonly create: CreateContext,
@@ -84,6 +87,13 @@ export class ParquetHome implements Home {
     return schema;
   }
 
+  /** Releases file handles and worker threads of any read that was abandoned mid-way. */
+  async close(): Promise<void> {
+    const open = [...this.decoders];
+    this.decoders.clear();
+    await Promise.all(open.map((d) => d.close().catch(() => undefined)));
+  }
+
   async *read(ctx: ReadContext): AsyncGenerator<RecordBatch> {
     const { tasks, schema, rows } = await this.plan(ctx);
     if (!schema) return;
@@ -96,6 +106,7 @@ export class ParquetHome implements Home {
       this.options.columns,
       rows >= WORKER_MIN_ROWS && tasks.length > 1,
     );
+    this.decoders.add(decoder);
     // Keep one row group decoding while the consumer encodes the previous one (worker thread).
     const decode = (t: RowGroupTask) => {
       const p = decoder.decode(t).catch((e: unknown) => {
@@ -123,6 +134,7 @@ export class ParquetHome implements Home {
         }
       }
     } finally {
+      this.decoders.delete(decoder);
       await decoder.close();
     }
     if (!yielded) yield emptyBatch(schema);

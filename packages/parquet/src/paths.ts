@@ -27,11 +27,58 @@ export function checkEntityName(entity: string): void {
  * replaced, or `<path>/<entity>`, or `path` itself in a single-entity flow.
  */
 export function entityLocation(path: string, projectDir: string, entity: string | undefined): string {
-  const base = isAbsolute(path) ? path : resolve(projectDir, path);
-  if (entity === undefined) return base;
+  const at = (p: string) => (isAbsolute(p) ? resolve(p) : resolve(projectDir, p));
+  if (entity === undefined) return at(path);
   checkEntityName(entity);
-  if (path.includes("{entity}")) return base.split("{entity}").join(entity);
-  return join(base, entity);
+  if (!path.includes("{entity}")) return join(at(path), entity);
+  // Replace before normalising: `lake/{entity}/..` must not quietly become `lake` for every entity.
+  const location = at(path.split("{entity}").join(entity));
+  if (!location.split(sep).includes(entity)) {
+    throw new HyggeError(
+      "CONFIG_INVALID",
+      `path "${path}" does not keep {entity} in the location (${location})`,
+      {
+        plugin: PLUGIN,
+        entity,
+        hint: "put {entity} in a folder or file name of path, without '..' after it",
+      },
+    );
+  }
+  return location;
+}
+
+/** Names the project's own state folder (`.hygge/`) uses: a store's bookkeeping may not take them. */
+const RESERVED = new Set(["runs", "lock", "lock.takeover"]);
+
+/**
+ * A store's destination folder, refused when publishing there would replace the project itself
+ * (full_drop moves the old folder aside) or put bookkeeping over the project's journal and lock.
+ */
+export function storeLocation(path: string, projectDir: string, entity: string | undefined): string {
+  const folder = entityLocation(path, projectDir, entity);
+  const project = resolve(projectDir);
+  const rel = relative(folder, project);
+  if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) {
+    throw new HyggeError("CONFIG_INVALID", `store path ${folder} is the project folder or contains it`, {
+      plugin: PLUGIN,
+      entity,
+      subject: folder,
+      hint: "write into a folder of its own, e.g. path: out (a full_drop replaces the whole destination folder)",
+    });
+  }
+  if (dirname(folder) === project && RESERVED.has(basename(folder))) {
+    throw new HyggeError(
+      "CONFIG_INVALID",
+      `store folder ${folder} would put its bookkeeping over the project's .hygge/${basename(folder)}`,
+      {
+        plugin: PLUGIN,
+        entity,
+        subject: folder,
+        hint: "use another entity or folder name, or a store path below the project (e.g. path: out)",
+      },
+    );
+  }
+  return folder;
 }
 
 /** `<parent>/.hygge/<name>`: bookkeeping of a store writing `folder`, outside `folder`. */

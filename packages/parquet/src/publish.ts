@@ -1,5 +1,5 @@
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { CommitState, RunType } from "@hygge/core";
 import { faultPoint } from "@hygge/core";
 
@@ -93,13 +93,33 @@ export async function applyIntent(book: string, folder: string, intent: Intent):
       await rename(staging, folder);
       await fsyncPath(parent);
       await fsyncPath(book);
+    } else if (!(await exists(folder)) || !(await holdsAll(folder, intent.files))) {
+      // Neither the new data nor a published folder: the staged files were lost (deleted by hand,
+      // a disk error). Put the previous data back and give up on this intent: the committed state
+      // stays the previous one, consistent with that data.
+      if ((await exists(trash)) && !(await exists(folder))) await rename(trash, folder);
+      await abandon(book, parent);
+      throw new Error(`the staged files of run ${intent.runId} are gone; the previous data was put back`);
     }
   } else {
+    const created = !(await exists(folder));
     await mkdir(folder, { recursive: true });
+    if (created) await fsyncPath(parent);
+    const missing = [];
     for (const name of intent.files) {
       const from = join(staging, name);
       if (await exists(from)) await rename(from, join(folder, name));
+      else if (!(await exists(join(folder, name)))) missing.push(name);
       if (name === intent.files[0]) faultPoint("parquet:mid-publish");
+    }
+    if (missing.length > 0) {
+      // Take this run's files back out: the state stays where it was, so the next run reads them again.
+      for (const name of intent.files) await rm(join(folder, name), { force: true });
+      await fsyncPath(folder);
+      await abandon(book, parent);
+      throw new Error(
+        `staged files of run ${intent.runId} are gone (${missing.join(", ")}); the run was taken back`,
+      );
     }
     await fsyncPath(folder);
   }
@@ -115,6 +135,17 @@ export async function applyIntent(book: string, folder: string, intent: Intent):
   await rm(staging, { recursive: true, force: true });
 }
 
+async function holdsAll(folder: string, files: readonly string[]): Promise<boolean> {
+  const present = new Set(await readdir(folder).catch(() => [] as string[]));
+  return files.every((f) => present.has(f));
+}
+
+async function abandon(book: string, parent: string): Promise<void> {
+  await fsyncPath(parent);
+  await unlink(join(book, INTENT)).catch(() => undefined);
+  await fsyncPath(book);
+}
+
 /** Finishes a publish a crashed run had committed, then removes every leftover staging and trash. */
 export async function rollForward(book: string, folder: string): Promise<void> {
   const intent = await readIntent(book);
@@ -125,6 +156,12 @@ export async function rollForward(book: string, folder: string): Promise<void> {
   }
 }
 
+/** Creates `path` (and its parents) durably: each new folder's entry is fsynced in its parent. */
 export async function ensureDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true });
+  const first = await mkdir(path, { recursive: true });
+  if (first === undefined) return;
+  for (let dir = path; dir.length >= first.length; dir = dirname(dir)) {
+    await fsyncPath(dirname(dir)).catch(() => undefined);
+    if (dir === first) break;
+  }
 }

@@ -5,7 +5,7 @@ import { faultPoint, HyggeError, isHyggeError } from "@hygge/core";
 import { type Data, type RecordBatch, type Schema, Timestamp } from "apache-arrow";
 import { fileNamer } from "./naming.js";
 import type { ResolvedStoreOptions } from "./options.js";
-import { bookkeepingDir, entityLocation } from "./paths.js";
+import { bookkeepingDir, storeLocation } from "./paths.js";
 import {
   applyIntent,
   commitIntent,
@@ -50,7 +50,7 @@ export class ParquetStore implements Store {
   ) {}
 
   private where(entity: string | undefined) {
-    const folder = entityLocation(this.options.path, this.create.projectDir, entity ?? this.create.entity);
+    const folder = storeLocation(this.options.path, this.create.projectDir, entity ?? this.create.entity);
     return { folder, book: bookkeepingDir(folder) };
   }
 
@@ -228,6 +228,10 @@ export class ParquetStore implements Store {
     if (!run) return;
     this.run = undefined;
     run.writer?.close();
+    // Past the commit point (an error while applying the intent), the staged files belong to the
+    // intent: the next open() completes the publish with them. Deleting them would lose the run.
+    const intent = await readIntent(run.book).catch(() => undefined);
+    if (intent?.runId === run.ctx.runId) return;
     await rm(run.staging, { recursive: true, force: true });
   }
 
