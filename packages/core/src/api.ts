@@ -2,10 +2,10 @@ import path from "node:path";
 import { applyOverrides } from "./config/overrides.js";
 import type { ProjectConfig } from "./config/schema.js";
 import type { Logger, RunType } from "./contracts/common.js";
-import type { CreateContext, HyggePlugin } from "./contracts/plugin.js";
+import type { HyggePlugin } from "./contracts/plugin.js";
 import type { Watermark } from "./contracts/watermark.js";
 import { type RunJournal, type RunSummary, runPlan } from "./coordinator.js";
-import { Factory } from "./factory.js";
+import { createContext, Factory } from "./factory.js";
 import type { FlowEvent } from "./flow/events.js";
 import { type ProjectPlan, planProject } from "./project/plan.js";
 import { type RunFilter, selectRuns } from "./project/select.js";
@@ -87,14 +87,12 @@ export async function dryRun(options: Omit<ProjectRunOptions, "signal" | "onEven
   const resources = new RunResources();
   const entries: DryRunEntry[] = [];
   for (const run of prepared.runs) {
-    const ctx: CreateContext = {
-      flow: run.flow,
-      entity: run.entity,
+    const ctx = createContext(run, {
       projectDir: prepared.projectDir,
       connections: prepared.plan.connections,
       resources,
-      logger: options.logger ?? { debug() {}, info() {}, warn() {} },
-    };
+      logger: options.logger,
+    });
     entries.push({
       id: run.id,
       flow: run.flow,

@@ -1,9 +1,8 @@
 import type { Logger } from "./contracts/common.js";
 import { silentLogger } from "./contracts/common.js";
-import type { CreateContext } from "./contracts/plugin.js";
 import type { Watermark } from "./contracts/watermark.js";
 import { HyggeError, withContext } from "./errors.js";
-import { Factory } from "./factory.js";
+import { createContext, Factory } from "./factory.js";
 import type { FlowEvent, FlowReport } from "./flow/events.js";
 import { newRunId, runFlow } from "./flow/run-flow.js";
 import type { EntityRun, ProjectPlan } from "./project/plan.js";
@@ -91,14 +90,12 @@ async function runOne(
   resources: RunResources,
   options: CoordinatorOptions,
 ): Promise<FlowReport> {
-  const ctx: CreateContext = {
-    flow: run.flow,
-    entity: run.entity,
+  const ctx = createContext(run, {
     projectDir: options.projectDir,
     connections: options.plan.connections,
     resources,
-    logger: options.logger ?? silentLogger,
-  };
+    logger: options.logger,
+  });
   const startedAt = new Date();
   try {
     const since = await options.journal?.lastWatermark?.(run);

@@ -1,8 +1,9 @@
+import { type Logger, silentLogger } from "./contracts/common.js";
 import type { Home } from "./contracts/home.js";
-import type { CreateContext } from "./contracts/plugin.js";
+import type { CreateContext, ResolvedConnection, ResourceScope } from "./contracts/plugin.js";
 import type { Store } from "./contracts/store.js";
 import { withContext } from "./errors.js";
-import type { BlockPlan } from "./project/plan.js";
+import type { BlockPlan, EntityRun } from "./project/plan.js";
 import type { Registry } from "./registry.js";
 
 /** Builds Homes and Stores from validated blocks; errors name the plugin, flow and entity. */
@@ -45,4 +46,24 @@ export class Factory {
       return block.type;
     }
   }
+}
+
+/** The context plugins' `create()` and `describe()` get for one entity run. */
+export function createContext(
+  run: Pick<EntityRun, "flow" | "entity">,
+  scope: {
+    projectDir: string;
+    connections: Record<string, ResolvedConnection>;
+    resources: ResourceScope;
+    logger?: Logger;
+  },
+): CreateContext {
+  return {
+    flow: run.flow,
+    entity: run.entity,
+    projectDir: scope.projectDir,
+    connections: scope.connections,
+    resources: scope.resources,
+    logger: scope.logger ?? silentLogger,
+  };
 }

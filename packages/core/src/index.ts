@@ -48,7 +48,7 @@ export {
   summarize,
 } from "./coordinator.js";
 export * from "./errors.js";
-export { Factory } from "./factory.js";
+export { createContext, Factory } from "./factory.js";
 export { faultPoint } from "./fault.js";
 export type { FlowCounters, FlowEvent, FlowPhase, FlowReport, FlowStatus } from "./flow/events.js";
 export { BoundedQueue } from "./flow/queue.js";

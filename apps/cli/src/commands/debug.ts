@@ -1,6 +1,6 @@
 import {
   type CheckResult,
-  type CreateContext,
+  createContext,
   describeError,
   Factory,
   type Home,
@@ -36,14 +36,11 @@ export async function debug(options: { project?: string; verbose?: boolean }): P
   const seen = new Set<string>();
   try {
     for (const run of prepared.runs) {
-      const ctx: CreateContext = {
-        flow: run.flow,
-        entity: run.entity,
+      const ctx = createContext(run, {
         projectDir: prepared.projectDir,
         connections: prepared.plan.connections,
         resources,
-        logger: { debug() {}, info() {}, warn() {} },
-      };
+      });
       for (const kind of ["home", "store"] as const) {
         const where = `${run.id} ${kind}`;
         let target: Home | Store | undefined;

@@ -2,7 +2,7 @@ import { type CommitState, HyggeError, type Watermark } from "@hygge/core";
 import type { Schema } from "apache-arrow";
 import { formatDate, formatTimestamp, type TimeUnit } from "../arrow/temporal.js";
 import type { SqlGenerator, Statement } from "../dialect.js";
-import { stripSemicolon } from "../sql-text.js";
+import { stateParams, stripSemicolon } from "../sql-text.js";
 import type { TableRef } from "../table-ref.js";
 import { mssqlColumnType } from "./mssql-ddl-types.js";
 
@@ -86,15 +86,7 @@ export const mssqlSql: SqlGenerator = {
     `IF COL_LENGTH(${literal(table(ref))}, 'target') IS NULL ALTER TABLE ${table(ref)} ADD target nvarchar(400) NULL`,
   upsertState: (ref, state: CommitState, target: string) => ({
     text: `MERGE INTO ${table(ref)} WITH (HOLDLOCK) AS t USING (SELECT @p1 AS flow, @p2 AS entity) AS s ON (t.flow = s.flow AND t.entity = s.entity) WHEN MATCHED THEN UPDATE SET run_id = @p3, run_type = @p4, committed_at = @p5, watermark = @p6, target = @p7 WHEN NOT MATCHED THEN INSERT (flow, entity, run_id, run_type, committed_at, watermark, target) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7);`,
-    params: [
-      state.flow,
-      state.entity ?? "",
-      state.runId,
-      state.runType,
-      state.committedAt,
-      state.watermark ? JSON.stringify(state.watermark) : null,
-      target,
-    ],
+    params: stateParams(state, target),
   }),
   selectState: (ref, flow, entity) => ({
     text: `SELECT run_id, run_type, CONVERT(varchar(40), committed_at, 127) AS committed_at, watermark, target FROM ${table(ref)} WHERE flow = @p1 AND entity = @p2`,

@@ -2,7 +2,7 @@ import { type CommitState, HyggeError, type Watermark } from "@hygge/core";
 import type { Schema } from "apache-arrow";
 import { formatDate, formatTimestamp, type TimeUnit } from "../arrow/temporal.js";
 import type { SqlGenerator, Statement } from "../dialect.js";
-import { stripSemicolon } from "../sql-text.js";
+import { stateParams, stripSemicolon } from "../sql-text.js";
 import type { TableRef } from "../table-ref.js";
 import { pgColumnType } from "./postgres-ddl-types.js";
 
@@ -93,15 +93,7 @@ export const postgresSql: SqlGenerator = {
     )}') AND attname = 'target' AND NOT attisdropped) THEN ALTER TABLE ${table(ref)} ADD COLUMN target text; END IF; END $hygge$`,
   upsertState: (ref, state: CommitState, target: string) => ({
     text: `INSERT INTO ${table(ref)} (flow, entity, run_id, run_type, committed_at, watermark, target) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (flow, entity) DO UPDATE SET run_id = EXCLUDED.run_id, run_type = EXCLUDED.run_type, committed_at = EXCLUDED.committed_at, watermark = EXCLUDED.watermark, target = EXCLUDED.target`,
-    params: [
-      state.flow,
-      state.entity ?? "",
-      state.runId,
-      state.runType,
-      state.committedAt,
-      state.watermark ? JSON.stringify(state.watermark) : null,
-      target,
-    ],
+    params: stateParams(state, target),
   }),
   selectState: (ref, flow, entity) => ({
     text: `SELECT run_id, run_type, committed_at::text AS committed_at, watermark::text AS watermark, target FROM ${table(ref)} WHERE flow = $1 AND entity = $2`,
