@@ -1,8 +1,6 @@
 import type { z } from "zod";
 import { isPlainObject } from "./merge.js";
-
-type Def = { type: string; [k: string]: any };
-const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def?: Def } })?._zod?.def;
+import { defOf, unwrap } from "./zod-def.js";
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -12,18 +10,10 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  * the schema to judge (so a password that looks like a number stays a string).
  */
 export function coerceToSchema(schema: z.ZodType, value: unknown): unknown {
-  const def = defOf(schema);
+  if (value === undefined) return value;
+  const def = defOf(unwrap(schema));
   if (!def) return value;
   switch (def.type) {
-    case "optional":
-    case "nullable":
-    case "default":
-    case "prefault":
-    case "readonly":
-    case "catch":
-      return value === undefined ? value : coerceToSchema(def.innerType, value);
-    case "pipe":
-      return coerceToSchema(def.in, value);
     case "number":
       return typeof value === "string" && NUMBER.test(value.trim()) ? Number(value) : value;
     case "boolean":
@@ -33,7 +23,7 @@ export function coerceToSchema(schema: z.ZodType, value: unknown): unknown {
         const objects = (def.options as z.ZodType[]).filter((o) => defOf(o)?.type === "object");
         return objects.length === 1 ? coerceToSchema(objects[0]!, value) : value;
       }
-      const types = (def.options as z.ZodType[]).map((o) => innerType(o));
+      const types = (def.options as z.ZodType[]).map((o) => defOf(unwrap(o))?.type);
       if (types.includes("string")) return value;
       for (const option of def.options as z.ZodType[]) {
         const coerced = coerceToSchema(option, value);
@@ -57,12 +47,4 @@ export function coerceToSchema(schema: z.ZodType, value: unknown): unknown {
     default:
       return value;
   }
-}
-
-function innerType(schema: z.ZodType): string | undefined {
-  let def = defOf(schema);
-  while (def && ["optional", "nullable", "default", "prefault", "readonly", "catch"].includes(def.type)) {
-    def = defOf(def.innerType);
-  }
-  return def?.type;
 }

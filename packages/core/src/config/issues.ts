@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { closest } from "./did-you-mean.js";
+import { defOf, unwrap } from "./zod-def.js";
 
 export interface ConfigIssue {
   /** The file the key came from, when known. */
@@ -24,25 +25,13 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${where}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ""}`;
 }
 
-type Def = { type: string; [k: string]: any };
-const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def?: Def } })?._zod?.def;
-
 /** Object keys a schema accepts at `path`, following wrappers, arrays, records and unions. */
 export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const found = new Set<string>();
   const walk = (s: unknown, rest: readonly PropertyKey[], depth: number) => {
-    const def = defOf(s);
+    const def = defOf(unwrap(s));
     if (!def || depth > 40) return;
     switch (def.type) {
-      case "optional":
-      case "nullable":
-      case "default":
-      case "prefault":
-      case "readonly":
-      case "catch":
-        return walk(def.innerType, rest, depth + 1);
-      case "pipe":
-        return walk(def.in, rest, depth + 1);
       case "lazy":
         return walk(def.getter(), rest, depth + 1);
       case "union":
