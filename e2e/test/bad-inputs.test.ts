@@ -105,12 +105,16 @@ describe("bad inputs: clear errors, right exit codes, destination unchanged", ()
       path.join(dir, "src", "alpha", "part-1.parquet"),
       "SELECT i::BIGINT AS id, (1000 + i)::BIGINT AS ts, 'row-' || i AS payload, i % 2 = 0 AS flag FROM range(1000, 3000000) t(i)",
     );
-    const lockHolder = hyggeSignal(["go", "--verbose"], dir, "SIGTERM", /copy\.alpha: started/);
-    // Start the second once the first holds the lock.
-    for (let i = 0; i < 200 && !fs.existsSync(path.join(dir, ".hygge", "lock")); i++)
-      await new Promise((r) => setTimeout(r, 25));
-    const second = hyggeSync(["go"], { cwd: dir });
-    await lockHolder;
+    // The second run starts while the first one holds the lock (checked on its output, which comes
+    // after the lock is taken), and the first is only stopped once the second has answered.
+    const lockFile = path.join(dir, ".hygge", "lock");
+    let second: ReturnType<typeof hyggeSync> | undefined;
+    await hyggeSignal(["go", "--verbose"], dir, "SIGTERM", () => {
+      if (second || !fs.existsSync(lockFile)) return false;
+      second = hyggeSync(["go"], { cwd: dir });
+      return true;
+    });
+    if (!second) throw new Error("the first run never held the lock");
     expect(second.code).toBe(1);
     expect(second.all).toMatch(/LOCKED.*pid \d+/);
   });

@@ -30,15 +30,17 @@ export function hyggeSignal(
   args: string[],
   cwd: string,
   signal: NodeJS.Signals,
-  ready: RegExp,
+  /** A pattern of the output, or a check run on each output chunk; the signal goes once it holds. */
+  ready: RegExp | ((output: string) => boolean),
 ): Promise<Run> {
+  const isReady = typeof ready === "function" ? ready : (output: string) => ready.test(output);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliBin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
     let stdout = "";
     let stderr = "";
     let sent = false;
     const check = () => {
-      if (!sent && ready.test(stdout + stderr)) {
+      if (!sent && isReady(stdout + stderr)) {
         sent = true;
         child.kill(signal);
       }
