@@ -7,6 +7,20 @@ export {
   prepareProject,
   runProject,
 } from "./api.js";
+export {
+  EXTENSION_METADATA_KEY,
+  EXTENSION_NAME_KEY,
+  extensionName,
+  formatUuid,
+  isJsonField,
+  isUuidField,
+  JSON_EXTENSION,
+  jsonField,
+  parseUuid,
+  UUID_EXTENSION,
+  uuidField,
+  withExtension,
+} from "./arrow/extension.js";
 export { schemaDifference, schemaFingerprint } from "./arrow/schema.js";
 export {
   batchBytes,

@@ -5,6 +5,7 @@ import {
   DateDay,
   Decimal,
   Field,
+  FixedSizeBinary,
   Float32,
   Float64,
   Int8,
@@ -24,6 +25,7 @@ import {
   type Vector,
   vectorFromArray,
 } from "apache-arrow";
+import { JSON_EXTENSION, parseUuid, UUID_EXTENSION, withExtension } from "../arrow/extension.js";
 import { bigIntToWords, parseDecimal } from "../arrow/values.js";
 
 function validity(values: readonly unknown[]): { nullBitmap: Uint8Array; nullCount: number } {
@@ -59,8 +61,16 @@ export function dateDayVector(values: readonly (number | null)[]): Vector {
   );
 }
 
-export function batchOf(columns: Record<string, Vector>): RecordBatch {
-  const fields = Object.entries(columns).map(([name, v]) => new Field(name, v.type, true));
+/** A batch of the given columns (all nullable); `extensions` declares Arrow extension types by column. */
+export function batchOf(
+  columns: Record<string, Vector>,
+  extensions: Record<string, string> = {},
+): RecordBatch {
+  const fields = Object.entries(columns).map(([name, v]) =>
+    extensions[name]
+      ? withExtension(new Field(name, v.type, true), extensions[name])
+      : new Field(name, v.type, true),
+  );
   const schema = new Schema(fields);
   const length = Object.values(columns)[0]?.length ?? 0;
   const data = makeData({
@@ -135,11 +145,25 @@ export function typeMatrix(exclude: readonly string[] = []): RecordBatch {
       [{ a: 1, b: "x" }, { a: null, b: "" }, null, { a: -1, b: null }, { a: 2, b: "ü" }],
       new Struct([new Field("a", new Int32(), true), new Field("b", new Utf8(), true)]),
     ),
+    uuid: vectorFromArray(
+      [
+        parseUuid("00000000-0000-0000-0000-000000000000"),
+        parseUuid("ffffffff-ffff-ffff-ffff-ffffffffffff"),
+        null,
+        parseUuid("123e4567-e89b-12d3-a456-426614174000"),
+        parseUuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+      ],
+      new FixedSizeBinary(16),
+    ),
+    json: vectorFromArray(
+      ['{"a":1,"b":[true,null]}', "[]", null, '"ünïcødé 🚀"', '{"big":12345678901234567890}'],
+      new Utf8(),
+    ),
   };
   const columns = Object.fromEntries(
     Object.entries(all).filter(([name]) => name === "id" || !exclude.includes(name)),
   );
-  return batchOf(columns);
+  return batchOf(columns, { uuid: UUID_EXTENSION, json: JSON_EXTENSION });
 }
 
 export const TYPE_MATRIX_COLUMNS = [
@@ -162,6 +186,8 @@ export const TYPE_MATRIX_COLUMNS = [
   "decimal_38_10",
   "list_int32",
   "struct",
+  "uuid",
+  "json",
 ] as const;
 
 /** `count` rows of (id int64, name utf8, amount float64), ids starting at `start`, in batches of `batchSize`. */
