@@ -6,6 +6,7 @@ import type { TableRef } from "../table-ref.js";
 import { bulkTable } from "./mssql-bulk.js";
 import { mssqlQuote, mssqlSql } from "./mssql-sql.js";
 import { mssqlReadPlan } from "./mssql-types.js";
+import { isTypedParam } from "./mssql-watermark.js";
 
 type MssqlModule = typeof import("mssql");
 
@@ -20,7 +21,8 @@ export class MssqlSession implements SqlSession {
   private request(statement: Statement): Request {
     const request = new this.sql.Request((this.tx ?? this.pool) as never);
     statement.params.forEach((value, i) => {
-      request.input(`p${i + 1}`, value);
+      if (isTypedParam(value)) request.input(`p${i + 1}`, this.sql[value.mssqlType], value.value);
+      else request.input(`p${i + 1}`, value);
     });
     return request;
   }
@@ -45,7 +47,9 @@ export class MssqlSession implements SqlSession {
       });
     });
     const builders = plans.map((p) => p.builder(options.batchSize));
-    const schema = new Schema(described.map((c, i) => new Field(c.name, builders[i]!.type, true)));
+    const schema = new Schema(
+      described.map((c, i) => new Field(c.name, builders[i]!.type, true, plans[i]!.metadata)),
+    );
     const select = described.map(
       (c, i) => `${plans[i]!.expression(`hygge_q.${mssqlQuote(c.name)}`)} AS ${mssqlQuote(c.name)}`,
     );

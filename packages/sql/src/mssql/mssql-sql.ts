@@ -1,10 +1,11 @@
-import { type CommitState, HyggeError, type Watermark } from "@hygge/core";
+import { type CommitState, HyggeError } from "@hygge/core";
 import type { Schema } from "apache-arrow";
-import { formatDate, formatTimestamp, type TimeUnit } from "../arrow/temporal.js";
 import type { SqlGenerator, Statement } from "../dialect.js";
 import { stateParams, stripSemicolon } from "../sql-text.js";
 import type { TableRef } from "../table-ref.js";
-import { mssqlColumnType } from "./mssql-ddl-types.js";
+import { mssqlColumnType, mssqlWatermarkParam } from "./mssql-types.js";
+
+export { mssqlWatermarkParam };
 
 /** [name] with embedded ] doubled: config can never break out of an identifier. */
 export function mssqlQuote(identifier: string): string {
@@ -21,25 +22,6 @@ const table = (ref: TableRef) =>
 const list = (names: readonly string[]) => names.map(mssqlQuote).join(", ");
 /** A Unicode string literal (only ever of identifiers hygge quoted itself). */
 const literal = (text: string) => `N'${text.replace(/'/g, "''")}'`;
-
-/** The watermark as ISO text SQL Server converts to the column's type (bound as @p1). */
-export function mssqlWatermarkParam(since: Watermark): string {
-  switch (since.kind) {
-    case "timestamp": {
-      const text = formatTimestamp(BigInt(since.value), (since.unit ?? "us") as TimeUnit, 7, false).replace(
-        " ",
-        "T",
-      );
-      return since.timezone ? `${text}+00:00` : text;
-    }
-    case "date":
-      return since.unit === "ms"
-        ? formatDate(Math.floor(Number(since.value) / 86_400_000), false)
-        : formatDate(Number(since.value), false);
-    default:
-      return since.value;
-  }
-}
 
 export const mssqlSql: SqlGenerator = {
   quote: mssqlQuote,

@@ -1,37 +1,13 @@
-import { HyggeError, parseDecimal } from "@hygge/core";
-import {
-  TimeUnit as ArrowTimeUnit,
-  Binary,
-  Bool,
-  DateDay,
-  Decimal,
-  Float32,
-  Float64,
-  Int16,
-  Int32,
-  Int64,
-  TimeNanosecond,
-  Timestamp,
-  Uint8,
-  Utf8,
-} from "apache-arrow";
-import {
-  BoolBuilder,
-  type ColumnBuilder,
-  DecimalBuilder,
-  FixedBuilder,
-  VarBuilder,
-} from "../arrow/column-builder.js";
-import { parseTime, parseTimestamp, type TimeUnit } from "../arrow/temporal.js";
+import { HyggeError, type Watermark } from "@hygge/core";
+import { type DataType, Field, Type, type Vector } from "apache-arrow";
+import type { TimeUnit } from "../arrow/temporal.js";
+import { MSSQL_TYPES, type MssqlColumn, type MssqlReadPlan, type MssqlTypeRow } from "./mssql-type-table.js";
+import type { CellContext } from "./mssql-values.js";
+import type { MssqlParam } from "./mssql-watermark.js";
 
-/** A result column as SQL Server describes it: lower-case type name, precision, scale, length. */
-export interface MssqlColumn {
-  name: string;
-  type: string;
-  precision?: number;
-  scale?: number;
-  length?: number;
-}
+/** Lookups in the one SQL Server type table (mssql-type-table.ts). */
+export type { MssqlColumn, MssqlReadPlan } from "./mssql-type-table.js";
+export { mssqlTimeUnit } from "./mssql-type-table.js";
 
 /** Column metadata as tedious emits it (`columnMetadata` event). */
 export interface TediousColumnMetadata {
@@ -77,124 +53,68 @@ export function fromTedious(meta: TediousColumnMetadata): MssqlColumn {
   return { name: meta.colName, type: resolved, precision: meta.precision, scale: meta.scale, length: len };
 }
 
-const UNIT = {
-  s: ArrowTimeUnit.SECOND,
-  ms: ArrowTimeUnit.MILLISECOND,
-  us: ArrowTimeUnit.MICROSECOND,
-  ns: ArrowTimeUnit.NANOSECOND,
-};
-
-/** datetime2/datetimeoffset/time fractional digits (scale) → the Arrow unit that holds them exactly. */
-export function mssqlTimeUnit(scale: number | undefined): TimeUnit {
-  const s = scale ?? 7;
-  return s === 0 ? "s" : s <= 3 ? "ms" : s <= 6 ? "us" : "ns";
-}
-
-/** How one column is read: the SELECT expression (text for exactness) and its Arrow builder. */
-export interface MssqlReadPlan {
-  /** SQL expression around the quoted column `q` (decimals and timestamps travel as text). */
-  expression(q: string): string;
-  builder(capacity: number): ColumnBuilder;
-}
-
-const asIs = (q: string) => q;
-const text = (sqlType: string, style?: number) => (q: string) =>
-  `CONVERT(${sqlType}, ${q}${style === undefined ? "" : `, ${style}`})`;
-const days = (d: Date) => Math.floor(d.getTime() / 86_400_000);
-
+/** How a SQL Server column is read (the table row listing its type name), or an error naming it. */
 export function mssqlReadPlan(column: MssqlColumn): MssqlReadPlan {
-  const c = column;
-  const plan = (expression: MssqlReadPlan["expression"], builder: MssqlReadPlan["builder"]) => ({
-    expression,
-    builder,
-  });
-  switch (c.type) {
-    case "bit":
-      return plan(asIs, (n) => new BoolBuilder(new Bool(), Boolean, n));
-    case "tinyint":
-      return plan(asIs, (n) => new FixedBuilder(new Uint8(), Uint8Array as never, Number, n));
-    case "smallint":
-      return plan(asIs, (n) => new FixedBuilder(new Int16(), Int16Array, Number, n));
-    case "int":
-      return plan(asIs, (n) => new FixedBuilder(new Int32(), Int32Array, Number, n));
-    case "bigint":
-      return plan(text("varchar(20)"), (n) => new FixedBuilder(new Int64(), BigInt64Array, BigInt, n));
-    case "real":
-      return plan(asIs, (n) => new FixedBuilder(new Float32(), Float32Array, Number, n));
-    case "float":
-      return plan(asIs, (n) => new FixedBuilder(new Float64(), Float64Array, Number, n));
-    case "decimal":
-    case "numeric":
-    case "money":
-    case "smallmoney": {
-      const precision = c.type === "money" ? 19 : c.type === "smallmoney" ? 10 : (c.precision ?? 18);
-      const scale = c.type.endsWith("money") ? 4 : (c.scale ?? 0);
-      // money needs style 2 to keep its 4 decimals (the default style rounds to 2).
-      return plan(
-        c.type.endsWith("money") ? text("varchar(50)", 2) : text("varchar(50)"),
-        (n) =>
-          new DecimalBuilder(new Decimal(scale, precision, 128), (s: string) => parseDecimal(s, scale), n),
-      );
-    }
-    case "char":
-    case "varchar":
-    case "nchar":
-    case "nvarchar":
-    case "text":
-    case "ntext":
-      return plan(asIs, (n) => new VarBuilder(new Utf8(), String, n));
-    case "xml":
-      return plan(text("nvarchar(max)"), (n) => new VarBuilder(new Utf8(), String, n));
-    case "uniqueidentifier":
-      // Lower case, like PostgreSQL's uuid text and most tools.
-      return plan(text("char(36)"), (n) => new VarBuilder(new Utf8(), (s: string) => s.toLowerCase(), n));
-    case "binary":
-    case "varbinary":
-    case "image":
-      return plan(asIs, (n) => new VarBuilder(new Binary(), (b: Uint8Array) => b, n));
-    case "date":
-      return plan(asIs, (n) => new FixedBuilder(new DateDay(), Int32Array, days, n));
-    case "time":
-      return plan(
-        text("varchar(16)"),
-        (n) => new FixedBuilder(new TimeNanosecond(), BigInt64Array, (s: string) => parseTime(s, "ns"), n),
-      );
-    case "datetime":
-    case "smalldatetime":
-    case "datetime2": {
-      const unit = c.type === "datetime2" ? mssqlTimeUnit(c.scale) : c.type === "datetime" ? "ms" : "s";
-      return plan(
-        text("varchar(33)", 126),
-        (n) =>
-          new FixedBuilder(
-            new Timestamp(UNIT[unit], null),
-            BigInt64Array,
-            (s: string) => parseTimestamp(s, unit),
-            n,
-          ),
-      );
-    }
-    case "datetimeoffset": {
-      const unit = mssqlTimeUnit(c.scale);
-      return plan(
-        text("varchar(40)", 127),
-        (n) =>
-          new FixedBuilder(
-            new Timestamp(UNIT[unit], "UTC"),
-            BigInt64Array,
-            (s: string) => parseTimestamp(s, unit),
-            n,
-          ),
-      );
-    }
-    default:
-      throw new HyggeError(
-        "SCHEMA_MISMATCH",
-        `column "${c.name}" has SQL Server type ${c.type}, which hygge cannot read`,
-        {
-          subject: c.name,
-          hint: "Cast it in a query (e.g. CAST(col AS nvarchar(max))) or leave it out with columns:.",
-        },
-      );
+  const row = MSSQL_TYPES.find((r) => r.read && r.sql?.includes(column.type));
+  if (row) return row.read!(column);
+  throw new HyggeError(
+    "SCHEMA_MISMATCH",
+    `column "${column.name}" has SQL Server type ${column.type}, which hygge cannot read`,
+    {
+      subject: column.name,
+      hint: "Cast it in a query (e.g. CAST(col AS nvarchar(max))) or leave it out with columns:.",
+    },
+  );
+}
+
+/** A dictionary column is written as its value type (the field keeps its name and metadata). */
+function valueField(field: Field): Field {
+  if (field.type.typeId !== Type.Dictionary) return field;
+  const dictionary = (field.type as DataType & { dictionary: DataType }).dictionary;
+  return valueField(new Field(field.name, dictionary, field.nullable, field.metadata));
+}
+
+/** The row that writes `field`, or an error naming the column and its Arrow type. */
+export function mssqlWriteRow(field: Field): MssqlTypeRow & Required<Pick<MssqlTypeRow, "ddl" | "bulk" | "encode">> {
+  const value = valueField(field);
+  const row = MSSQL_TYPES.find((r) => r.arrow?.(value) && r.ddl && r.bulk && r.encode);
+  if (row) return row as never;
+  throw new HyggeError(
+    "SCHEMA_MISMATCH",
+    `column "${field.name}" has Arrow type ${field.type}, which has no SQL Server mapping`,
+    { subject: field.name, hint: "Leave the column out or convert it before loading." },
+  );
+}
+
+/** SQL Server column type of created tables for an Arrow field. */
+export function mssqlColumnType(field: Field): string {
+  return mssqlWriteRow(field).ddl(valueField(field).type as never);
+}
+
+/** The mssql column type of `request.bulk()` for an Arrow field. */
+export function mssqlBulkType(sql: typeof import("mssql"), field: Field): object {
+  return mssqlWriteRow(field).bulk(sql, valueField(field).type as never);
+}
+
+/** Row i of `vector` as the exact JS value tedious gets (null for nulls), or a refusal. */
+export function mssqlEncoder(field: Field, vector: Vector, ctx: CellContext): (i: number) => unknown {
+  const row = mssqlWriteRow(field);
+  if (vector.type.typeId === Type.Dictionary) {
+    const data = vector.data[0]!;
+    const inner = mssqlEncoder(valueField(field), data.dictionary!, ctx);
+    const keys = data.values as ArrayLike<number | bigint>;
+    return (i) => (vector.isValid(i) ? inner(Number(keys[i])) : null);
   }
+  const encode = row.encode(vector, ctx);
+  return vector.nullCount === 0 ? encode : (i) => (vector.isValid(i) ? encode(i) : null);
+}
+
+/** The bound parameter of `column >= @p1` for a committed watermark. */
+export function mssqlWatermarkParam(since: Watermark): MssqlParam {
+  const zoned = Boolean(since.timezone);
+  const row = MSSQL_TYPES.find(
+    (r) =>
+      r.watermark?.kind === since.kind && (r.watermark.timezone === undefined || r.watermark.timezone === zoned),
+  );
+  return row ? row.watermark!.param(since.value, since.unit as TimeUnit | undefined) : since.value;
 }

@@ -1,0 +1,324 @@
+import { cellToJson, formatUuid, isJsonField, isUuidField, parseDecimal, UUID_EXTENSION } from "@hygge/core";
+import {
+  TimeUnit as ArrowTimeUnit,
+  Binary,
+  Bool,
+  type DataType,
+  DateDay,
+  Decimal,
+  type Field,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  TimeNanosecond,
+  Timestamp,
+  Type,
+  Uint8,
+  Utf8,
+  type Vector,
+} from "apache-arrow";
+import { BoolBuilder, type ColumnBuilder, DecimalBuilder, FixedBuilder, VarBuilder } from "../arrow/column-builder.js";
+import { parseTime, parseTimestamp, type TimeUnit } from "../arrow/temporal.js";
+import { exactDecimalType } from "./mssql-exact-decimal.js";
+import { UuidBuilder } from "./mssql-uuid-builder.js";
+import {
+  assertNestedUtf8,
+  binaryCell,
+  type CellContext,
+  dateCell,
+  decimalCell,
+  floatCell,
+  timeCell,
+  timestampCell,
+  utf8Cell,
+} from "./mssql-values.js";
+import { dateParam, floatParam, type MssqlParam, timestampParam } from "./mssql-watermark.js";
+
+type MssqlModule = typeof import("mssql");
+type T = DataType & Record<string, any>;
+
+/** A result column as SQL Server describes it: lower-case type name, precision, scale, length. */
+export interface MssqlColumn {
+  name: string;
+  type: string;
+  precision?: number;
+  scale?: number;
+  length?: number;
+}
+
+/** How one column is read: the SELECT expression (text where the driver would round) and its builder. */
+export interface MssqlReadPlan {
+  expression(q: string): string;
+  builder(capacity: number): ColumnBuilder;
+  /** Field metadata of the Arrow column (canonical extension types). */
+  metadata?: Map<string, string>;
+}
+
+/**
+ * One SQL Server type, both ways. Writing (Arrow → SQL Server): `arrow` selects the fields the
+ * row writes, `ddl` is the column type of created tables, `bulk` the column of `request.bulk()`
+ * and `encode` the exact JS value tedious gets for row i (or a refusal). Reading (SQL Server →
+ * Arrow): `sql` lists the type names the row reads with `read`. `watermark` binds the bound
+ * parameter of incremental reads on a column of this row's Arrow type.
+ * Adding a type is adding a row; the first row whose `arrow` matches a field writes it.
+ */
+export interface MssqlTypeRow {
+  name: string;
+  arrow?(field: Field): boolean;
+  ddl?(type: T): string;
+  bulk?(sql: MssqlModule, type: T): object;
+  encode?(vector: Vector, ctx: CellContext): (i: number) => unknown;
+  sql?: readonly string[];
+  read?(column: MssqlColumn): MssqlReadPlan;
+  watermark?: { kind: string; timezone?: boolean; param(value: string, unit?: TimeUnit): MssqlParam };
+}
+
+const SCALE = [0, 3, 6, 7] as const; // Arrow s, ms, us, ns → fraction digits (SQL Server stops at 100 ns)
+const UNITS: TimeUnit[] = ["s", "ms", "us", "ns"];
+const ARROW_UNIT = {
+  s: ArrowTimeUnit.SECOND,
+  ms: ArrowTimeUnit.MILLISECOND,
+  us: ArrowTimeUnit.MICROSECOND,
+  ns: ArrowTimeUnit.NANOSECOND,
+};
+
+const is =
+  (...ids: Type[]) =>
+  (f: Field) =>
+    ids.includes(f.type.typeId);
+const int = (signed: boolean, ...bits: number[]) => (f: Field) =>
+  f.type.typeId === Type.Int && (f.type as T).isSigned === signed && bits.includes((f.type as T).bitWidth);
+const values = (v: Vector) => v.data[0]!.values as any;
+const asIs = (q: string) => q;
+const convert = (sqlType: string, style?: number) => (q: string) =>
+  `CONVERT(${sqlType}, ${q}${style === undefined ? "" : `, ${style}`})`;
+const plan = (
+  expression: MssqlReadPlan["expression"],
+  builder: MssqlReadPlan["builder"],
+  metadata?: Map<string, string>,
+): MssqlReadPlan => ({ expression, builder, ...(metadata ? { metadata } : {}) });
+
+/** datetime2/datetimeoffset/time fractional digits → the Arrow unit that holds them exactly. */
+export function mssqlTimeUnit(scale: number | undefined): TimeUnit {
+  const s = scale ?? 7;
+  return s === 0 ? "s" : s <= 3 ? "ms" : s <= 6 ? "us" : "ns";
+}
+
+const timestampRead = (unit: TimeUnit, zone: string | null, style: number) =>
+  plan(
+    convert(style === 126 ? "varchar(33)" : "varchar(40)", style),
+    (n) =>
+      new FixedBuilder(new Timestamp(ARROW_UNIT[unit], zone), BigInt64Array, (s: string) => parseTimestamp(s, unit), n),
+  );
+const timestampEncode = (v: Vector, ctx: CellContext) => {
+  const unit = UNITS[(v.type as T).unit]!;
+  const raw = values(v) as BigInt64Array;
+  return (i: number) => timestampCell(raw[i]!, unit, ctx);
+};
+const nvarcharMax = (sql: MssqlModule) => sql.NVarChar(sql.MAX);
+const utf8Encode = (v: Vector, ctx: CellContext) => (i: number) => utf8Cell(v.data[0]!, i, ctx);
+const utf8Read = () => plan(asIs, (n) => new VarBuilder(new Utf8(), String, n));
+const exactDecimal = (precision: number, scale: number) => ({ type: exactDecimalType, precision, scale });
+
+export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
+  {
+    name: "bit",
+    arrow: is(Type.Bool),
+    ddl: () => "bit",
+    bulk: (sql) => sql.Bit,
+    encode: (v) => (i) => v.get(i) as boolean,
+    sql: ["bit"],
+    read: () => plan(asIs, (n) => new BoolBuilder(new Bool(), Boolean, n)),
+  },
+  {
+    name: "tinyint",
+    arrow: int(false, 8),
+    ddl: () => "tinyint",
+    bulk: (sql) => sql.TinyInt,
+    encode: (v) => (i) => values(v)[i],
+    sql: ["tinyint"],
+    read: () => plan(asIs, (n) => new FixedBuilder(new Uint8(), Uint8Array as never, Number, n)),
+  },
+  {
+    name: "smallint",
+    arrow: int(true, 8, 16),
+    ddl: () => "smallint",
+    bulk: (sql) => sql.SmallInt,
+    encode: (v) => (i) => values(v)[i],
+    sql: ["smallint"],
+    read: () => plan(asIs, (n) => new FixedBuilder(new Int16(), Int16Array, Number, n)),
+  },
+  {
+    name: "int",
+    arrow: (f) => int(true, 32)(f) || int(false, 16)(f),
+    ddl: () => "int",
+    bulk: (sql) => sql.Int,
+    encode: (v) => (i) => values(v)[i],
+    sql: ["int"],
+    read: () => plan(asIs, (n) => new FixedBuilder(new Int32(), Int32Array, Number, n)),
+  },
+  {
+    // tedious' BigInt takes a JS bigint as is (range-checked, written with writeBigInt64LE).
+    name: "bigint",
+    arrow: (f) => int(true, 64)(f) || int(false, 32)(f),
+    ddl: () => "bigint",
+    bulk: (sql) => sql.BigInt,
+    encode: (v) => (i) => BigInt(values(v)[i]),
+    sql: ["bigint"],
+    read: () => plan(convert("varchar(20)"), (n) => new FixedBuilder(new Int64(), BigInt64Array, BigInt, n)),
+    watermark: { kind: "integer", param: (value) => ({ mssqlType: "BigInt", value: BigInt(value) }) },
+  },
+  {
+    // Nothing in SQL Server holds 0…2^64-1 but decimal(20,0): written exactly, read back as Decimal(20,0).
+    name: "decimal(20,0) for uint64",
+    arrow: int(false, 64),
+    ddl: () => "decimal(20,0)",
+    bulk: () => exactDecimal(20, 0),
+    encode: (v) => (i) => BigInt.asUintN(64, BigInt(values(v)[i])),
+  },
+  {
+    name: "real",
+    arrow: (f) => f.type.typeId === Type.Float && (f.type as T).precision !== 2,
+    ddl: () => "real",
+    bulk: (sql) => sql.Real,
+    encode: (v, ctx) => (i) => floatCell(v.get(i) as number, ctx),
+    sql: ["real"],
+    read: () => plan(asIs, (n) => new FixedBuilder(new Float32(), Float32Array, Number, n)),
+  },
+  {
+    name: "float",
+    arrow: (f) => f.type.typeId === Type.Float && (f.type as T).precision === 2,
+    ddl: () => "float",
+    bulk: (sql) => sql.Float,
+    encode: (v, ctx) => (i) => floatCell(v.get(i) as number, ctx),
+    sql: ["float"],
+    read: () => plan(asIs, (n) => new FixedBuilder(new Float64(), Float64Array, Number, n)),
+    // Bound as a float (8 IEEE bytes), not as text SQL Server would parse.
+    watermark: { kind: "float", param: floatParam },
+  },
+  {
+    // Exact both ways: bulk through exactDecimalType (a BigInt), read as text.
+    name: "decimal",
+    arrow: (f) => {
+      const t = f.type as T;
+      return f.type.typeId === Type.Decimal && t.precision <= 38 && t.scale >= 0 && t.scale <= t.precision;
+    },
+    ddl: (t) => `decimal(${t.precision},${t.scale})`,
+    bulk: (_sql, t) => exactDecimal(t.precision, t.scale),
+    encode: (v) => (i) => decimalCell(v.data[0]!, i),
+    sql: ["decimal", "numeric", "money", "smallmoney"],
+    read: (c) => {
+      const money = c.type.endsWith("money");
+      const precision = c.type === "money" ? 19 : c.type === "smallmoney" ? 10 : (c.precision ?? 18);
+      const scale = money ? 4 : (c.scale ?? 0);
+      // money needs style 2 to keep its 4 decimals (the default style rounds to 2).
+      return plan(
+        money ? convert("varchar(50)", 2) : convert("varchar(50)"),
+        (n) => new DecimalBuilder(new Decimal(scale, precision, 128), (s: string) => parseDecimal(s, scale), n),
+      );
+    },
+  },
+  {
+    // The canonical text goes to tedious, which writes SQL Server's mixed-endian GUID bytes.
+    name: "uniqueidentifier",
+    arrow: isUuidField,
+    ddl: () => "uniqueidentifier",
+    bulk: (sql) => sql.UniqueIdentifier,
+    encode: (v) => (i) => formatUuid(binaryCell(v.data[0]!, i, 16)),
+    sql: ["uniqueidentifier"],
+    read: () => plan(convert("char(36)"), (n) => new UuidBuilder(n), new Map([["ARROW:extension:name", UUID_EXTENSION]])),
+  },
+  {
+    // SQL Server 2025's json type has no TDS type in tedious: JSON text as nvarchar(max).
+    name: "nvarchar(max) for arrow.json",
+    arrow: isJsonField,
+    ddl: () => "nvarchar(max)",
+    bulk: nvarcharMax,
+    encode: utf8Encode,
+  },
+  {
+    // NVarChar: UTF-16 code units as they are (VarChar would re-encode through a code page).
+    name: "nvarchar",
+    arrow: is(Type.Utf8, Type.LargeUtf8),
+    ddl: () => "nvarchar(max)",
+    bulk: nvarcharMax,
+    encode: utf8Encode,
+    sql: ["char", "varchar", "nchar", "nvarchar", "text", "ntext"],
+    read: utf8Read,
+    watermark: { kind: "string", param: (value) => value },
+  },
+  { name: "xml", sql: ["xml"], read: () => ({ ...utf8Read(), expression: convert("nvarchar(max)") }) },
+  {
+    name: "nvarchar(max) for nested values (JSON)",
+    arrow: is(Type.List, Type.LargeList, Type.FixedSizeList, Type.Struct, Type.Map),
+    ddl: () => "nvarchar(max)",
+    bulk: nvarcharMax,
+    encode: (v, ctx) => {
+      assertNestedUtf8(v.data[0]!, ctx);
+      return (i) => JSON.stringify(cellToJson(v, i));
+    },
+  },
+  {
+    name: "varbinary",
+    arrow: is(Type.Binary, Type.LargeBinary, Type.FixedSizeBinary),
+    ddl: () => "varbinary(max)",
+    bulk: (sql) => sql.VarBinary(sql.MAX),
+    encode: (v) => {
+      const width = v.type.typeId === Type.FixedSizeBinary ? (v.type as T).byteWidth : undefined;
+      return (i) => binaryCell(v.data[0]!, i, width);
+    },
+    sql: ["binary", "varbinary", "image"],
+    read: () => plan(asIs, (n) => new VarBuilder(new Binary(), (b: Uint8Array) => b, n)),
+  },
+  {
+    name: "date",
+    arrow: is(Type.Date),
+    ddl: () => "date",
+    bulk: (sql) => sql.Date,
+    encode: (v, ctx) => {
+      const day = (v.type as T).unit === 0;
+      return (i) => dateCell(Number(values(v)[i]), day, ctx);
+    },
+    sql: ["date"],
+    read: () => plan(asIs, (n) => new FixedBuilder(new DateDay(), Int32Array, (d: Date) => Math.floor(d.getTime() / 86_400_000), n)),
+    watermark: { kind: "date", param: dateParam },
+  },
+  {
+    name: "time",
+    arrow: is(Type.Time),
+    ddl: (t) => `time(${SCALE[t.unit as 0]})`,
+    bulk: (sql, t) => sql.Time(SCALE[t.unit as 0]),
+    encode: (v, ctx) => {
+      const unit = UNITS[(v.type as T).unit]!;
+      return (i) => timeCell(BigInt(values(v)[i]), unit, ctx);
+    },
+    sql: ["time"],
+    read: () =>
+      plan(convert("varchar(16)"), (n) => new FixedBuilder(new TimeNanosecond(), BigInt64Array, (s: string) => parseTime(s, "ns"), n)),
+  },
+  {
+    name: "datetime2",
+    arrow: (f) => f.type.typeId === Type.Timestamp && !(f.type as T).timezone,
+    ddl: (t) => `datetime2(${SCALE[t.unit as 0]})`,
+    bulk: (sql, t) => sql.DateTime2(SCALE[t.unit as 0]),
+    encode: timestampEncode,
+    // datetime is 1/300 s: its style-126 text (…, .003, .007) maps one to one onto those ticks.
+    sql: ["datetime2", "datetime", "smalldatetime"],
+    read: (c) =>
+      timestampRead(c.type === "datetime2" ? mssqlTimeUnit(c.scale) : c.type === "datetime" ? "ms" : "s", null, 126),
+    watermark: { kind: "timestamp", timezone: false, param: (value, unit) => timestampParam(value, unit, false) },
+  },
+  {
+    // Sent as UTC with offset +00:00 (UtcDate), whatever the machine's zone.
+    name: "datetimeoffset",
+    arrow: (f) => f.type.typeId === Type.Timestamp && Boolean((f.type as T).timezone),
+    ddl: (t) => `datetimeoffset(${SCALE[t.unit as 0]})`,
+    bulk: (sql, t) => sql.DateTimeOffset(SCALE[t.unit as 0]),
+    encode: timestampEncode,
+    sql: ["datetimeoffset"],
+    read: (c) => timestampRead(mssqlTimeUnit(c.scale), "UTC", 127),
+    watermark: { kind: "timestamp", timezone: true, param: (value, unit) => timestampParam(value, unit, true) },
+  },
+];
