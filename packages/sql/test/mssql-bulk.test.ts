@@ -25,7 +25,12 @@ import {
 import { bulkTable } from "../src/mssql/mssql-bulk.js";
 import { bulkBytes, decodeBulk, guidToRfc, mssql, type Wire, wireEpoch } from "./mssql-tds.js";
 
-const PER: Record<string, bigint> = { SECOND: 1n, MILLISECOND: 1000n, MICROSECOND: 1_000_000n, NANOSECOND: 1_000_000_000n };
+const PER: Record<string, bigint> = {
+  SECOND: 1n,
+  MILLISECOND: 1000n,
+  MICROSECOND: 1_000_000n,
+  NANOSECOND: 1_000_000_000n,
+};
 
 /** What SQL Server receives for `batch`: decoded from the bytes mssql + tedious produce. */
 async function wire(batch: RecordBatch) {
@@ -37,7 +42,8 @@ async function wire(batch: RecordBatch) {
 function asRow(field: Field, v: Wire): Json {
   if (v === null) return null;
   const type = String(field.type);
-  if (field.metadata.get("ARROW:extension:name") === "arrow.uuid") return guidToRfc(v as Buffer).toString("base64");
+  if (field.metadata.get("ARROW:extension:name") === "arrow.uuid")
+    return guidToRfc(v as Buffer).toString("base64");
   if (type.startsWith("Timestamp")) return wireEpoch(v, PER[type.slice(10).split(/[>,]/)[0]!]);
   if (type.startsWith("Date")) return wireEpoch(v);
   if (Buffer.isBuffer(v)) return v.toString("base64");
@@ -48,9 +54,7 @@ function asRow(field: Field, v: Wire): Json {
 
 async function roundTrip(batch: RecordBatch) {
   const { rows } = await wire(batch);
-  return rows.map((r) =>
-    Object.fromEntries(batch.schema.fields.map((f, c) => [f.name, asRow(f, r[c]!)])),
-  );
+  return rows.map((r) => Object.fromEntries(batch.schema.fields.map((f, c) => [f.name, asRow(f, r[c]!)])));
 }
 
 async function refusal(batch: RecordBatch): Promise<Error> {
@@ -81,7 +85,12 @@ describe("SQL Server bulk load: the bytes tedious sends are the Arrow values, ex
         "0.0000000001",
         "1234567890123456789.1234567891",
       ]),
-      d18: decimalVector(18, 4, ["99999999999999.9999", "-99999999999999.9999", "0.0001", "12345678901234.5677"]),
+      d18: decimalVector(18, 4, [
+        "99999999999999.9999",
+        "-99999999999999.9999",
+        "0.0001",
+        "12345678901234.5677",
+      ]),
     });
     const { rows, columns } = await wire(batch);
     expect(columns.map((c) => c.type)).toEqual(["DecimalN(38,10)", "DecimalN(18,4)"]);
@@ -144,8 +153,15 @@ describe("SQL Server bulk load: times exact to 100 ns, whatever the machine's ti
     });
     const { rows, columns } = await wire(batch);
     expect(columns.map((c) => c.type)).toEqual(["DateN", "DateN", "TimeN(7)"]);
-    expect(rows.map((r) => [wireEpoch(r[0]!), wireEpoch(r[1]!)])).toEqual(days.map((d) => [String(d), String(d)]));
-    expect(rows.map((r) => (r[2] as { ticks: bigint }).ticks)).toEqual([0n, 863_999_999_999n, 1_234_567n, 1n]);
+    expect(rows.map((r) => [wireEpoch(r[0]!), wireEpoch(r[1]!)])).toEqual(
+      days.map((d) => [String(d), String(d)]),
+    );
+    expect(rows.map((r) => (r[2] as { ticks: bigint }).ticks)).toEqual([
+      0n,
+      863_999_999_999n,
+      1_234_567n,
+      1n,
+    ]);
   });
 
   it("sends the same bytes in any TZ (tedious reads local time where it is not told useUTC)", async () => {
@@ -162,7 +178,9 @@ describe("SQL Server bulk load: times exact to 100 ns, whatever the machine's ti
         day: dateDayVector([-719162, 0]),
       });
       const { rows } = await wire(batch);
-      expect(rows.map((r) => [wireEpoch(r[0]!, 1_000_000n), wireEpoch(r[1]!, 1_000_000n), wireEpoch(r[2]!)])).toEqual([
+      expect(
+        rows.map((r) => [wireEpoch(r[0]!, 1_000_000n), wireEpoch(r[1]!, 1_000_000n), wireEpoch(r[2]!)]),
+      ).toEqual([
         ["-62135596800000000", "-62135596800000000", "-719162"],
         ["0", "0", "0"],
       ]);
@@ -180,7 +198,12 @@ function utf8Bytes(values: number[][]) {
     offsets[i + 1] = offsets[i]! + v.length;
   });
   return makeVector(
-    makeData({ type: new Utf8(), length: values.length, valueOffsets: offsets, data: new Uint8Array(values.flat()) }),
+    makeData({
+      type: new Utf8(),
+      length: values.length,
+      valueOffsets: offsets,
+      data: new Uint8Array(values.flat()),
+    }),
   );
 }
 
@@ -197,7 +220,9 @@ describe("SQL Server bulk load: strings as UTF-16 code units, invalid UTF-8 refu
     expect(error.message).toBe(
       'column "s" of [dbo].[t] holds bytes 61eda080, which are not valid UTF-8 (a lone surrogate or a broken sequence would reach SQL Server as U+FFFD)',
     );
-    expect((error as { hint?: string }).hint).toBe("Fix the encoding at the source, or load the column as binary.");
+    expect((error as { hint?: string }).hint).toBe(
+      "Fix the encoding at the source, or load the column as binary.",
+    );
   });
 });
 
@@ -209,7 +234,9 @@ describe("SQL Server bulk load: what cannot be carried exactly is refused, namin
     );
     expect((error as { hint?: string }).hint).toMatch(/Round or truncate the column to 100 ns/);
     const time = await refusal(batchOf({ t: int64Vector(new TimeNanosecond(), [150n]) }));
-    expect(time.message).toMatch(/^column "t" of \[dbo\]\.\[t\] holds 150 ns since midnight, which has nanoseconds below/);
+    expect(time.message).toMatch(
+      /^column "t" of \[dbo\]\.\[t\] holds 150 ns since midnight, which has nanoseconds below/,
+    );
   });
 
   it("refuses timestamps and dates outside years 0001–9999 and Date64 values with a time of day", async () => {
@@ -219,7 +246,9 @@ describe("SQL Server bulk load: what cannot be carried exactly is refused, namin
     );
     const early = await refusal(batchOf({ d: dateDayVector([-719163]) }));
     expect(early.message).toMatch(/holds -719163 days since 1970, which is outside SQL Server's date range/);
-    const noon = await refusal(batchOf({ d: vectorFromArray([new Date(43_200_000)], new DateMillisecond()) }));
+    const noon = await refusal(
+      batchOf({ d: vectorFromArray([new Date(43_200_000)], new DateMillisecond()) }),
+    );
     expect(noon.message).toBe(
       'column "d" of [dbo].[t] holds 43200000 (ms since 1970), which has a time of day that a SQL Server date cannot hold',
     );
@@ -228,7 +257,9 @@ describe("SQL Server bulk load: what cannot be carried exactly is refused, namin
   it("refuses NaN and infinities (SQL Server floats have none)", async () => {
     for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       const error = await refusal(batchOf({ f: vectorFromArray([1.5, value], new Float64()) }));
-      expect(error.message).toBe(`column "f" of [dbo].[t] holds ${value}, which SQL Server's float and real cannot hold`);
+      expect(error.message).toBe(
+        `column "f" of [dbo].[t] holds ${value}, which SQL Server's float and real cannot hold`,
+      );
     }
   });
 
@@ -243,7 +274,9 @@ describe("SQL Server bulk load: what cannot be carried exactly is refused, namin
       }),
     );
     const error = await refusal(batchOf({ nested: struct }));
-    expect(error.message).toMatch(/^column "nested" of \[dbo\]\.\[t\] holds a nested string that is not valid UTF-8/);
+    expect(error.message).toMatch(
+      /^column "nested" of \[dbo\]\.\[t\] holds a nested string that is not valid UTF-8/,
+    );
   });
 
   it("refuses decimals SQL Server has no type for before anything is sent", async () => {
@@ -253,6 +286,8 @@ describe("SQL Server bulk load: what cannot be carried exactly is refused, namin
     expect(() => bulkTable(mssql, "[t]", wide, batch)).toThrow(
       'column "x" has Arrow type Decimal[39e0], which has no SQL Server mapping',
     );
-    expect(() => bulkTable(mssql, "[t]", negative, batch)).toThrow(/column "y" has Arrow type Decimal\[10e-2\]/);
+    expect(() => bulkTable(mssql, "[t]", negative, batch)).toThrow(
+      /column "y" has Arrow type Decimal\[10e-2\]/,
+    );
   });
 });

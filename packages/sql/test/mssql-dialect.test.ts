@@ -1,3 +1,4 @@
+import { jsonField, uuidField } from "@hygge/core";
 import { describe, expect, it } from "@jest/globals";
 import {
   Bool,
@@ -39,6 +40,13 @@ describe("SQL Server SQL generation", () => {
   it("creates tables from the Arrow schema with exact types and a NOT NULL primary key", () => {
     expect(mssqlSql.createTable({ schema: "dbo", name: "t" }, schema, ["id"])).toBe(
       "CREATE TABLE [dbo].[t] ([id] bigint NOT NULL, [name]]x] nvarchar(max) NULL, [amount] decimal(18,2) NULL, [at] datetimeoffset(6) NULL, [local] datetime2(7) NULL, [ok] bit NULL, [tiny] smallint NULL, [u64] decimal(20,0) NULL, [f] float NULL, [tags] nvarchar(max) NULL, PRIMARY KEY ([id]))",
+    );
+  });
+
+  it("maps arrow.uuid to uniqueidentifier and arrow.json to nvarchar(max)", () => {
+    const ext = new Schema([uuidField("u"), jsonField("j")]);
+    expect(mssqlSql.createTable({ name: "t" }, ext)).toBe(
+      "CREATE TABLE [t] ([u] uniqueidentifier NULL, [j] nvarchar(max) NULL)",
     );
   });
 
@@ -131,7 +139,7 @@ describe("SQL Server types from tedious column metadata", () => {
     expect(arrow({ colName: "a", type: { name: "DateTimeN" }, dataLength: 4 })).toBe("Timestamp<SECOND>");
     expect(arrow({ colName: "a", type: { name: "Date" } })).toBe("Date32<DAY>");
     expect(arrow({ colName: "a", type: { name: "Time" }, scale: 7 })).toBe("Time64<NANOSECOND>");
-    expect(arrow({ colName: "a", type: { name: "UniqueIdentifier" } })).toBe("Utf8");
+    expect(arrow({ colName: "a", type: { name: "UniqueIdentifier" } })).toBe("FixedSizeBinary[16]");
     expect(arrow({ colName: "a", type: { name: "NVarChar" } })).toBe("Utf8");
     expect(arrow({ colName: "a", type: { name: "Xml" } })).toBe("Utf8");
     expect(arrow({ colName: "a", type: { name: "VarBinary" } })).toBe("Binary");
@@ -155,6 +163,20 @@ describe("SQL Server types from tedious column metadata", () => {
     const ts = plan("DateTime2", { scale: 7 }).builder(1);
     ts.push("2024-01-01T00:00:00.1234567");
     expect((ts.finish().values as BigInt64Array)[0]).toBe(1704067200123456700n);
+  });
+
+  it("reads uniqueidentifier as arrow.uuid: the canonical text's 16 bytes in RFC 4122 order", () => {
+    const plan = mssqlReadPlan({ name: "u", type: "uniqueidentifier" });
+    expect(plan.expression("[u]")).toBe("CONVERT(char(36), [u])");
+    expect(plan.metadata?.get("ARROW:extension:name")).toBe("arrow.uuid");
+    const b = plan.builder(1);
+    b.push("123E4567-E89B-12D3-A456-426614174000");
+    b.push(null);
+    const data = b.finish();
+    expect(Buffer.from(data.values as Uint8Array).toString("hex")).toBe(
+      `123e4567e89b12d3a456426614174000${"00".repeat(16)}`,
+    );
+    expect(data.nullCount).toBe(1);
   });
 
   it("names the column and type it cannot read", () => {

@@ -1,9 +1,17 @@
 import type { Home } from "@hygge/core";
-import { type CreateContext, RunResources, runFlow, type Store, silentLogger, toRows } from "@hygge/core";
-import { batchOf, int64Vector, memoryHome, testHome, testStore } from "@hygge/core/testing";
+import {
+  type CreateContext,
+  isHyggeError,
+  RunResources,
+  runFlow,
+  type Store,
+  silentLogger,
+  toRows,
+} from "@hygge/core";
+import { batchOf, int64Vector, memoryHome, testHome, testStore, typeMatrix } from "@hygge/core/testing";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import type { RecordBatch } from "apache-arrow";
-import { Int64, Utf8, vectorFromArray } from "apache-arrow";
+import { Int64, makeData, makeVector, Uint64, Utf8, vectorFromArray } from "apache-arrow";
 import plugin from "../src/index.js";
 
 /**
@@ -11,11 +19,13 @@ import plugin from "../src/index.js";
  * (mssql://user:password@host:1433/database?trust_server_certificate=true). No SQL Server can run
  * on the CI machine, so without it every test here is reported as skipped, never as passed.
  *
- * Excluded from the type matrix: ts_ns (datetime2 stops at 100 ns), list_int32/struct (stored as
- * JSON text), decimal_18_4/decimal_38_10 (tedious sends decimals as JS numbers: exact to 15 digits).
+ * Excluded from the type matrix: ts_ns (its 1 ns digits are refused: datetime2 stops at 100 ns; the
+ * refusal is tested below) and list_int32/struct (stored as JSON text, read back as text). Included:
+ * decimal(18,4), decimal(38,10) and int64 extremes (exact: see mssql-bulk.test.ts for the bytes),
+ * uuid (uniqueidentifier ↔ arrow.uuid) and json (nvarchar(max), read back as Utf8 text).
  */
 const url = process.env.HYGGE_TEST_MSSQL_URL;
-const EXCLUDE = ["ts_ns", "list_int32", "struct", "decimal_18_4", "decimal_38_10"];
+const EXCLUDE = ["ts_ns", "list_int32", "struct"];
 
 function context(): CreateContext & { resources: RunResources } {
   const u = new URL(url ?? "mssql://sa:x@localhost:1433/master");
@@ -84,6 +94,44 @@ suite("SQL Server (HYGGE_TEST_MSSQL_URL)", () => {
     },
     create: (entity, { batchSize }) => home(entity, batchSize ? { batch_size: batchSize } : {}),
     excludeTypes: [...EXCLUDE, "int8"],
+  });
+
+  it("refuses sub-100 ns timestamps and leaves the table as it was", async () => {
+    const table = `t_ns_${process.pid}`;
+    await runFlow({
+      flow: "conformance",
+      entity: table,
+      home: memoryHome([typeMatrix(EXCLUDE)]),
+      store: () => store(table),
+    });
+    const before = toRows(await readAll(home(table), table));
+    const error = await runFlow({
+      flow: "conformance",
+      entity: table,
+      home: memoryHome([typeMatrix(["list_int32", "struct"])]),
+      store: () => store(table),
+    }).catch((e: unknown) => e);
+    expect(isHyggeError(error) && error.message).toMatch(
+      /column "ts_ns" .* holds 1704067200123456789 .*100 ns/,
+    );
+    expect(toRows(await readAll(home(table), table))).toEqual(before);
+  });
+
+  it("writes uint64 up to 2^64-1 exactly into decimal(20,0)", async () => {
+    const table = `t_u64_${process.pid}`;
+    const u64 = makeVector(
+      makeData({ type: new Uint64(), length: 2, data: new BigUint64Array([2n ** 64n - 1n, 2n ** 53n + 1n]) }),
+    );
+    await runFlow({
+      flow: "conformance",
+      entity: table,
+      home: memoryHome([batchOf({ u64 })]),
+      store: () => store(table),
+    });
+    expect(toRows(await readAll(home(table), table))).toEqual([
+      { u64: "18446744073709551615" },
+      { u64: "9007199254740993" },
+    ]);
   });
 
   it("merge upserts on the primary key", async () => {

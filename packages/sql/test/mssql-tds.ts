@@ -27,7 +27,9 @@ const BulkLoad = fromMssql("tedious/lib/bulk-load") as new (...args: unknown[]) 
 const { BulkLoadPayload } = fromMssql("tedious/lib/bulk-load-payload") as {
   BulkLoadPayload: new (bulk: unknown, rows: unknown) => AsyncIterable<Buffer>;
 };
-const WritableTrackingBuffer = fromMssql("tedious/lib/tracking-buffer/writable-tracking-buffer") as new () => {
+const WritableTrackingBuffer = fromMssql(
+  "tedious/lib/tracking-buffer/writable-tracking-buffer",
+) as new () => {
   data: Buffer;
 };
 const { resolveParameter } = fromMssql("tedious/lib/data-type") as {
@@ -79,7 +81,11 @@ export async function bulkBytes(table: unknown): Promise<BulkCapture> {
 
 /** The TYPE_INFO and value bytes tedious writes for one parameter (the RPC path). */
 export function parameterBytes(type: TediousType, value: unknown): { typeInfo: Buffer; value: Buffer } {
-  const resolved = resolveParameter({ type, name: "p1", value, output: false }, undefined, CONNECTION_OPTIONS);
+  const resolved = resolveParameter(
+    { type, name: "p1", value, output: false },
+    undefined,
+    CONNECTION_OPTIONS,
+  );
   const info = new WritableTrackingBuffer();
   type.writeTypeInfo(info, resolved.data, CONNECTION_OPTIONS);
   const data = new WritableTrackingBuffer();
@@ -125,7 +131,7 @@ function typeInfo(r: Reader): Omit<ColumnInfo, "name"> {
     case 0x6d:
     case 0x24: {
       const length = r.u8();
-      const name = { 0x26: "IntN", 0x68: "BitN", 0x6d: "FloatN", 0x24: "Guid" }[id]!;
+      const name = { 38: "IntN", 104: "BitN", 109: "FloatN", 36: "Guid" }[id]!;
       return { id, length, type: `${name}(${length})` };
     }
     case 0x6a:
@@ -133,14 +139,20 @@ function typeInfo(r: Reader): Omit<ColumnInfo, "name"> {
       r.u8();
       const precision = r.u8();
       const scale = r.u8();
-      return { id, precision, scale, type: `${id === 0x6a ? "DecimalN" : "NumericN"}(${precision},${scale})` };
+      return {
+        id,
+        precision,
+        scale,
+        type: `${id === 0x6a ? "DecimalN" : "NumericN"}(${precision},${scale})`,
+      };
     }
     case 0xe7:
     case 0xa5: {
       const length = r.u16();
       if (id === 0xe7) r.bytes(5); // collation
       const name = id === 0xe7 ? "NVarChar" : "VarBinary";
-      return { id, length, type: `${name}(${length === 0xffff ? "max" : length})` };
+      const size = length === 0xffff ? "max" : id === 0xe7 ? length / 2 : length; // nvarchar: bytes → characters
+      return { id, length, type: `${name}(${size})` };
     }
     case 0x28:
       return { id, type: "DateN" };
@@ -148,7 +160,7 @@ function typeInfo(r: Reader): Omit<ColumnInfo, "name"> {
     case 0x2a:
     case 0x2b: {
       const scale = r.u8();
-      const name = { 0x29: "TimeN", 0x2a: "DateTime2N", 0x2b: "DateTimeOffsetN" }[id]!;
+      const name = { 41: "TimeN", 42: "DateTime2N", 43: "DateTimeOffsetN" }[id]!;
       return { id, scale, type: `${name}(${scale})` };
     }
     default:

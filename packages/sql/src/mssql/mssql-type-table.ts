@@ -19,7 +19,13 @@ import {
   Utf8,
   type Vector,
 } from "apache-arrow";
-import { BoolBuilder, type ColumnBuilder, DecimalBuilder, FixedBuilder, VarBuilder } from "../arrow/column-builder.js";
+import {
+  BoolBuilder,
+  type ColumnBuilder,
+  DecimalBuilder,
+  FixedBuilder,
+  VarBuilder,
+} from "../arrow/column-builder.js";
 import { parseTime, parseTimestamp, type TimeUnit } from "../arrow/temporal.js";
 import { exactDecimalType } from "./mssql-exact-decimal.js";
 import { UuidBuilder } from "./mssql-uuid-builder.js";
@@ -33,6 +39,7 @@ import {
   timeCell,
   timestampCell,
   utf8Cell,
+  wellFormed,
 } from "./mssql-values.js";
 import { dateParam, floatParam, type MssqlParam, timestampParam } from "./mssql-watermark.js";
 
@@ -88,8 +95,10 @@ const is =
   (...ids: Type[]) =>
   (f: Field) =>
     ids.includes(f.type.typeId);
-const int = (signed: boolean, ...bits: number[]) => (f: Field) =>
-  f.type.typeId === Type.Int && (f.type as T).isSigned === signed && bits.includes((f.type as T).bitWidth);
+const int =
+  (signed: boolean, ...bits: number[]) =>
+  (f: Field) =>
+    f.type.typeId === Type.Int && (f.type as T).isSigned === signed && bits.includes((f.type as T).bitWidth);
 const values = (v: Vector) => v.data[0]!.values as any;
 const asIs = (q: string) => q;
 const convert = (sqlType: string, style?: number) => (q: string) =>
@@ -110,7 +119,12 @@ const timestampRead = (unit: TimeUnit, zone: string | null, style: number) =>
   plan(
     convert(style === 126 ? "varchar(33)" : "varchar(40)", style),
     (n) =>
-      new FixedBuilder(new Timestamp(ARROW_UNIT[unit], zone), BigInt64Array, (s: string) => parseTimestamp(s, unit), n),
+      new FixedBuilder(
+        new Timestamp(ARROW_UNIT[unit], zone),
+        BigInt64Array,
+        (s: string) => parseTimestamp(s, unit),
+        n,
+      ),
   );
 const timestampEncode = (v: Vector, ctx: CellContext) => {
   const unit = UNITS[(v.type as T).unit]!;
@@ -119,7 +133,8 @@ const timestampEncode = (v: Vector, ctx: CellContext) => {
 };
 const nvarcharMax = (sql: MssqlModule) => sql.NVarChar(sql.MAX);
 const utf8Encode = (v: Vector, ctx: CellContext) => (i: number) => utf8Cell(v.data[0]!, i, ctx);
-const utf8Read = () => plan(asIs, (n) => new VarBuilder(new Utf8(), String, n));
+/** nvarchar is UTF-16 without a check: a lone surrogate would become U+FFFD in Arrow's UTF-8. */
+const utf8Read = (c: MssqlColumn) => plan(asIs, (n) => new VarBuilder(new Utf8(), wellFormed(c.name), n));
 const exactDecimal = (precision: number, scale: number) => ({ type: exactDecimalType, precision, scale });
 
 export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
@@ -216,7 +231,8 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
       // money needs style 2 to keep its 4 decimals (the default style rounds to 2).
       return plan(
         money ? convert("varchar(50)", 2) : convert("varchar(50)"),
-        (n) => new DecimalBuilder(new Decimal(scale, precision, 128), (s: string) => parseDecimal(s, scale), n),
+        (n) =>
+          new DecimalBuilder(new Decimal(scale, precision, 128), (s: string) => parseDecimal(s, scale), n),
       );
     },
   },
@@ -228,7 +244,12 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     bulk: (sql) => sql.UniqueIdentifier,
     encode: (v) => (i) => formatUuid(binaryCell(v.data[0]!, i, 16)),
     sql: ["uniqueidentifier"],
-    read: () => plan(convert("char(36)"), (n) => new UuidBuilder(n), new Map([["ARROW:extension:name", UUID_EXTENSION]])),
+    read: () =>
+      plan(
+        convert("char(36)"),
+        (n) => new UuidBuilder(n),
+        new Map([["ARROW:extension:name", UUID_EXTENSION]]),
+      ),
   },
   {
     // SQL Server 2025's json type has no TDS type in tedious: JSON text as nvarchar(max).
@@ -249,7 +270,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     read: utf8Read,
     watermark: { kind: "string", param: (value) => value },
   },
-  { name: "xml", sql: ["xml"], read: () => ({ ...utf8Read(), expression: convert("nvarchar(max)") }) },
+  { name: "xml", sql: ["xml"], read: (c) => ({ ...utf8Read(c), expression: convert("nvarchar(max)") }) },
   {
     name: "nvarchar(max) for nested values (JSON)",
     arrow: is(Type.List, Type.LargeList, Type.FixedSizeList, Type.Struct, Type.Map),
@@ -282,7 +303,12 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
       return (i) => dateCell(Number(values(v)[i]), day, ctx);
     },
     sql: ["date"],
-    read: () => plan(asIs, (n) => new FixedBuilder(new DateDay(), Int32Array, (d: Date) => Math.floor(d.getTime() / 86_400_000), n)),
+    read: () =>
+      plan(
+        asIs,
+        (n) =>
+          new FixedBuilder(new DateDay(), Int32Array, (d: Date) => Math.floor(d.getTime() / 86_400_000), n),
+      ),
     watermark: { kind: "date", param: dateParam },
   },
   {
@@ -296,7 +322,10 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     },
     sql: ["time"],
     read: () =>
-      plan(convert("varchar(16)"), (n) => new FixedBuilder(new TimeNanosecond(), BigInt64Array, (s: string) => parseTime(s, "ns"), n)),
+      plan(
+        convert("varchar(16)"),
+        (n) => new FixedBuilder(new TimeNanosecond(), BigInt64Array, (s: string) => parseTime(s, "ns"), n),
+      ),
   },
   {
     name: "datetime2",
@@ -307,8 +336,16 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     // datetime is 1/300 s: its style-126 text (…, .003, .007) maps one to one onto those ticks.
     sql: ["datetime2", "datetime", "smalldatetime"],
     read: (c) =>
-      timestampRead(c.type === "datetime2" ? mssqlTimeUnit(c.scale) : c.type === "datetime" ? "ms" : "s", null, 126),
-    watermark: { kind: "timestamp", timezone: false, param: (value, unit) => timestampParam(value, unit, false) },
+      timestampRead(
+        c.type === "datetime2" ? mssqlTimeUnit(c.scale) : c.type === "datetime" ? "ms" : "s",
+        null,
+        126,
+      ),
+    watermark: {
+      kind: "timestamp",
+      timezone: false,
+      param: (value, unit) => timestampParam(value, unit, false),
+    },
   },
   {
     // Sent as UTC with offset +00:00 (UtcDate), whatever the machine's zone.
@@ -319,6 +356,10 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     encode: timestampEncode,
     sql: ["datetimeoffset"],
     read: (c) => timestampRead(mssqlTimeUnit(c.scale), "UTC", 127),
-    watermark: { kind: "timestamp", timezone: true, param: (value, unit) => timestampParam(value, unit, true) },
+    watermark: {
+      kind: "timestamp",
+      timezone: true,
+      param: (value, unit) => timestampParam(value, unit, true),
+    },
   },
 ];

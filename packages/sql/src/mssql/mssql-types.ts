@@ -75,7 +75,9 @@ function valueField(field: Field): Field {
 }
 
 /** The row that writes `field`, or an error naming the column and its Arrow type. */
-export function mssqlWriteRow(field: Field): MssqlTypeRow & Required<Pick<MssqlTypeRow, "ddl" | "bulk" | "encode">> {
+export function mssqlWriteRow(
+  field: Field,
+): MssqlTypeRow & Required<Pick<MssqlTypeRow, "ddl" | "bulk" | "encode">> {
   const value = valueField(field);
   const row = MSSQL_TYPES.find((r) => r.arrow?.(value) && r.ddl && r.bulk && r.encode);
   if (row) return row as never;
@@ -114,7 +116,8 @@ export function mssqlWatermarkParam(since: Watermark): MssqlParam {
   const zoned = Boolean(since.timezone);
   const row = MSSQL_TYPES.find(
     (r) =>
-      r.watermark?.kind === since.kind && (r.watermark.timezone === undefined || r.watermark.timezone === zoned),
+      r.watermark?.kind === since.kind &&
+      (r.watermark.timezone === undefined || r.watermark.timezone === zoned),
   );
   return row ? row.watermark!.param(since.value, since.unit as TimeUnit | undefined) : since.value;
 }

@@ -23,7 +23,10 @@ export class UuidBuilder implements ColumnBuilder {
     this.validity = validity;
   }
   push(value: unknown): void {
-    if (value === null || value === undefined) return this.pushNull();
+    if (value === null || value === undefined) {
+      this.pushNull();
+      return;
+    }
     if (this.length === this.capacity) this.grow();
     const i = this.length++;
     this.validity[i >> 3]! |= 1 << (i & 7);

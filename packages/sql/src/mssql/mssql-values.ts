@@ -233,3 +233,20 @@ export function decimalCell(data: Data, i: number): bigint {
   const words = (data.type as DataType & { bitWidth: number }).bitWidth / 32;
   return wordsToBigInt(data.values as Uint32Array, i * words, words);
 }
+
+/** A read converter that refuses strings Arrow's UTF-8 cannot hold (lone surrogates). */
+export function wellFormed(column: string): (value: unknown) => string {
+  return (value) => {
+    const text = String(value);
+    if ((text as string & { isWellFormed(): boolean }).isWellFormed()) return text;
+    const at = text.search(/[\uD800-\uDFFF]/u);
+    throw new HyggeError(
+      "HOME_READ_FAILED",
+      `column "${column}" holds a string with a lone UTF-16 surrogate (U+${text.charCodeAt(at).toString(16).toUpperCase()} at position ${at}), which UTF-8 (Arrow) cannot hold`,
+      {
+        subject: column,
+        hint: "Repair the value in SQL Server, or read the column as binary: CAST(col AS varbinary(max)) in a query.",
+      },
+    );
+  };
+}

@@ -16,9 +16,13 @@ export function isTypedParam(value: unknown): value is Exclude<MssqlParam, strin
 export function floatParam(value: string): MssqlParam {
   const number = Number(value);
   if (!Number.isFinite(number)) {
-    throw new HyggeError("CONFIG_INVALID", `the committed float watermark ${value} cannot be compared by SQL Server`, {
-      hint: "SQL Server floats have no NaN or infinities: run once with --full-drop to reset the watermark.",
-    });
+    throw new HyggeError(
+      "CONFIG_INVALID",
+      `the committed float watermark ${value} cannot be compared by SQL Server`,
+      {
+        hint: "SQL Server floats have no NaN or infinities: run once with --full-drop to reset the watermark.",
+      },
+    );
   }
   return { mssqlType: "Float", value: number };
 }
@@ -31,5 +35,7 @@ export function timestampParam(value: string, unit: TimeUnit = "us", zoned = fal
 
 /** 'YYYY-MM-DD' of a date watermark (days, or ms for Date64). */
 export function dateParam(value: string, unit?: TimeUnit): string {
-  return unit === "ms" ? formatDate(Math.floor(Number(value) / 86_400_000), false) : formatDate(Number(value), false);
+  return unit === "ms"
+    ? formatDate(Math.floor(Number(value) / 86_400_000), false)
+    : formatDate(Number(value), false);
 }
