@@ -1,142 +1,50 @@
 import { cellToJson, formatUuid, isJsonField, isUuidField, parseDecimal, UUID_EXTENSION } from "@hygge/core";
 import {
-  TimeUnit as ArrowTimeUnit,
   Binary,
   Bool,
-  type DataType,
   DateDay,
   Decimal,
-  type Field,
   Float32,
   Float64,
   Int16,
   Int32,
   Int64,
   TimeNanosecond,
-  Timestamp,
   Type,
   Uint8,
-  Utf8,
-  type Vector,
 } from "apache-arrow";
+import { BoolBuilder, DecimalBuilder, FixedBuilder, VarBuilder } from "../arrow/column-builder.js";
+import { parseTime } from "../arrow/temporal.js";
 import {
-  BoolBuilder,
-  type ColumnBuilder,
-  DecimalBuilder,
-  FixedBuilder,
-  VarBuilder,
-} from "../arrow/column-builder.js";
-import { parseTime, parseTimestamp, type TimeUnit } from "../arrow/temporal.js";
-import { exactDecimalType } from "./mssql-exact-decimal.js";
+  asIs,
+  convert,
+  exactDecimal,
+  int,
+  is,
+  type MssqlTypeRow,
+  mssqlTimeUnit,
+  nvarcharMax,
+  plan,
+  SCALE,
+  type T,
+  timestampEncode,
+  timestampRead,
+  UNITS,
+  utf8Encode,
+  utf8Read,
+  values,
+} from "./mssql-type-row.js";
 import { UuidBuilder } from "./mssql-uuid-builder.js";
-import {
-  assertNestedUtf8,
-  binaryCell,
-  type CellContext,
-  dateCell,
-  decimalCell,
-  floatCell,
-  timeCell,
-  timestampCell,
-  utf8Cell,
-  wellFormed,
-} from "./mssql-values.js";
-import { dateParam, floatParam, type MssqlParam, timestampParam } from "./mssql-watermark.js";
+import { assertNestedUtf8, binaryCell, dateCell, decimalCell, floatCell, timeCell } from "./mssql-values.js";
+import { dateParam, floatParam, timestampParam } from "./mssql-watermark.js";
 
-type MssqlModule = typeof import("mssql");
-type T = DataType & Record<string, any>;
-
-/** A result column as SQL Server describes it: lower-case type name, precision, scale, length. */
-export interface MssqlColumn {
-  name: string;
-  type: string;
-  precision?: number;
-  scale?: number;
-  length?: number;
-}
-
-/** How one column is read: the SELECT expression (text where the driver would round) and its builder. */
-export interface MssqlReadPlan {
-  expression(q: string): string;
-  builder(capacity: number): ColumnBuilder;
-  /** Field metadata of the Arrow column (canonical extension types). */
-  metadata?: Map<string, string>;
-}
+export type { MssqlColumn, MssqlReadPlan, MssqlTypeRow } from "./mssql-type-row.js";
+export { mssqlTimeUnit } from "./mssql-type-row.js";
 
 /**
- * One SQL Server type, both ways. Writing (Arrow → SQL Server): `arrow` selects the fields the
- * row writes, `ddl` is the column type of created tables, `bulk` the column of `request.bulk()`
- * and `encode` the exact JS value tedious gets for row i (or a refusal). Reading (SQL Server →
- * Arrow): `sql` lists the type names the row reads with `read`. `watermark` binds the bound
- * parameter of incremental reads on a column of this row's Arrow type.
- * Adding a type is adding a row; the first row whose `arrow` matches a field writes it.
+ * The SQL Server type table: one row per type, both ways (see MssqlTypeRow in mssql-type-row.ts).
+ * The first row whose `arrow` matches a field writes it; a read uses the row listing its type name.
  */
-export interface MssqlTypeRow {
-  name: string;
-  arrow?(field: Field): boolean;
-  ddl?(type: T): string;
-  bulk?(sql: MssqlModule, type: T): object;
-  encode?(vector: Vector, ctx: CellContext): (i: number) => unknown;
-  sql?: readonly string[];
-  read?(column: MssqlColumn): MssqlReadPlan;
-  watermark?: { kind: string; timezone?: boolean; param(value: string, unit?: TimeUnit): MssqlParam };
-}
-
-const SCALE = [0, 3, 6, 7] as const; // Arrow s, ms, us, ns → fraction digits (SQL Server stops at 100 ns)
-const UNITS: TimeUnit[] = ["s", "ms", "us", "ns"];
-const ARROW_UNIT = {
-  s: ArrowTimeUnit.SECOND,
-  ms: ArrowTimeUnit.MILLISECOND,
-  us: ArrowTimeUnit.MICROSECOND,
-  ns: ArrowTimeUnit.NANOSECOND,
-};
-
-const is =
-  (...ids: Type[]) =>
-  (f: Field) =>
-    ids.includes(f.type.typeId);
-const int =
-  (signed: boolean, ...bits: number[]) =>
-  (f: Field) =>
-    f.type.typeId === Type.Int && (f.type as T).isSigned === signed && bits.includes((f.type as T).bitWidth);
-const values = (v: Vector) => v.data[0]!.values as any;
-const asIs = (q: string) => q;
-const convert = (sqlType: string, style?: number) => (q: string) =>
-  `CONVERT(${sqlType}, ${q}${style === undefined ? "" : `, ${style}`})`;
-const plan = (
-  expression: MssqlReadPlan["expression"],
-  builder: MssqlReadPlan["builder"],
-  metadata?: Map<string, string>,
-): MssqlReadPlan => ({ expression, builder, ...(metadata ? { metadata } : {}) });
-
-/** datetime2/datetimeoffset/time fractional digits → the Arrow unit that holds them exactly. */
-export function mssqlTimeUnit(scale: number | undefined): TimeUnit {
-  const s = scale ?? 7;
-  return s === 0 ? "s" : s <= 3 ? "ms" : s <= 6 ? "us" : "ns";
-}
-
-const timestampRead = (unit: TimeUnit, zone: string | null, style: number) =>
-  plan(
-    convert(style === 126 ? "varchar(33)" : "varchar(40)", style),
-    (n) =>
-      new FixedBuilder(
-        new Timestamp(ARROW_UNIT[unit], zone),
-        BigInt64Array,
-        (s: string) => parseTimestamp(s, unit),
-        n,
-      ),
-  );
-const timestampEncode = (v: Vector, ctx: CellContext) => {
-  const unit = UNITS[(v.type as T).unit]!;
-  const raw = values(v) as BigInt64Array;
-  return (i: number) => timestampCell(raw[i]!, unit, ctx);
-};
-const nvarcharMax = (sql: MssqlModule) => sql.NVarChar(sql.MAX);
-const utf8Encode = (v: Vector, ctx: CellContext) => (i: number) => utf8Cell(v.data[0]!, i, ctx);
-/** nvarchar is UTF-16 without a check: a lone surrogate would become U+FFFD in Arrow's UTF-8. */
-const utf8Read = (c: MssqlColumn) => plan(asIs, (n) => new VarBuilder(new Utf8(), wellFormed(c.name), n));
-const exactDecimal = (precision: number, scale: number) => ({ type: exactDecimalType, precision, scale });
-
 export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     name: "bit",
