@@ -1,3 +1,4 @@
+import "./mssql-jest-azure.js";
 import type { Home } from "@hygge/core";
 import {
   type CreateContext,
@@ -132,6 +133,42 @@ suite("SQL Server (HYGGE_TEST_MSSQL_URL)", () => {
       { u64: "18446744073709551615" },
       { u64: "9007199254740993" },
     ]);
+  });
+
+  it("refuses to append Utf8 to an existing varchar column (code page '?') and leaves it as it was", async () => {
+    const table = `t_varchar_${process.pid}`;
+    const sql = (await import("mssql")).default;
+    const o = ctx.connections.warehouse!.options as Record<string, any>;
+    const pool = await new sql.ConnectionPool({
+      server: o.server,
+      port: o.port,
+      database: o.database,
+      user: o.user,
+      password: o.password,
+      options: { encrypt: o.encrypt, trustServerCertificate: o.trust_server_certificate },
+    }).connect();
+    try {
+      await pool
+        .request()
+        .batch(
+          `CREATE TABLE [${table}] (id bigint NULL, name varchar(20) COLLATE SQL_Latin1_General_CP1_CI_AS NULL); INSERT INTO [${table}] VALUES (1, 'a')`,
+        );
+      const error = await runFlow({
+        flow: "conformance",
+        entity: table,
+        home: memoryHome([
+          batchOf({ id: int64Vector(new Int64(), [2n]), name: vectorFromArray(["日本語"], new Utf8()) }),
+        ]),
+        store: () => store(table),
+        runType: "incremental",
+      }).catch((e: unknown) => e);
+      expect(isHyggeError(error) && error.message).toMatch(/column "name" of .* is varchar\(20\)/);
+      const rows = await pool.request().query(`SELECT CONVERT(varchar(20), id) AS id, name FROM [${table}]`);
+      expect(rows.recordset).toEqual([{ id: "1", name: "a" }]);
+    } finally {
+      await pool.request().batch(`DROP TABLE IF EXISTS [${table}]`);
+      await pool.close();
+    }
   });
 
   it("merge upserts on the primary key", async () => {

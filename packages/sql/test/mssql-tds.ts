@@ -7,20 +7,10 @@
 import { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
 import { formatDecimal } from "@hygge/core";
-import { jest } from "@jest/globals";
+import "./mssql-jest-azure.js";
 
 const fromHere = createRequire(import.meta.url);
 const fromMssql = createRequire(fromHere.resolve("mssql"));
-const fromTedious = createRequire(fromMssql.resolve("tedious"));
-// Jest's CommonJS loader cannot load the ESM-only dependencies of Azure AD login (unused here);
-// everything that serialises values is the real tedious and mssql code.
-for (const id of ["@azure/identity", "@azure/keyvault-keys"]) {
-  try {
-    jest.mock(fromTedious.resolve(id), () => ({}));
-  } catch {
-    // not installed: nothing to keep out
-  }
-}
 export const mssql = fromHere("mssql") as typeof import("mssql");
 export const tedious = fromMssql("tedious") as { TYPES: Record<string, TediousType> };
 const BulkLoad = fromMssql("tedious/lib/bulk-load") as new (...args: unknown[]) => { callback: Function };

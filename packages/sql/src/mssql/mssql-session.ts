@@ -5,6 +5,7 @@ import { abortError } from "../errors.js";
 import type { TableRef } from "../table-ref.js";
 import { bulkTable } from "./mssql-bulk.js";
 import { mssqlQuote, mssqlSql } from "./mssql-sql.js";
+import { checkTargetColumns, targetColumnsQuery } from "./mssql-target.js";
 import { mssqlReadPlan } from "./mssql-types.js";
 import { isTypedParam } from "./mssql-watermark.js";
 
@@ -133,6 +134,7 @@ export class MssqlSession implements SqlSession {
 
   async bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad> {
     const name = mssqlSql.table(table);
+    checkTargetColumns(name, schema, await this.query(targetColumnsQuery(name)));
     let rows = 0;
     return {
       write: async (batch) => {

@@ -25,6 +25,16 @@ export interface MssqlColumn {
   length?: number;
 }
 
+/** A column of an existing table, from sys.columns (max_length in bytes, -1 for max). */
+export interface MssqlTargetColumn {
+  name: string;
+  type: string;
+  maxLength: number;
+  precision: number;
+  scale: number;
+  collation: string | null;
+}
+
 /** How one column is read: the SELECT expression (text where the driver would round) and its builder. */
 export interface MssqlReadPlan {
   expression(q: string): string;
@@ -47,6 +57,12 @@ export interface MssqlTypeRow {
   ddl?(type: T): string;
   bulk?(sql: MssqlModule, type: T): object;
   encode?(vector: Vector, ctx: CellContext): (i: number) => unknown;
+  /**
+   * True when an existing column (of a table hygge appends to) keeps every value of this row's
+   * Arrow type unchanged, or fails loudly (overflow, length): never when SQL Server would round,
+   * pad, re-encode or reorder silently. Without it only the row's own DDL type is accepted.
+   */
+  keeps?(column: MssqlTargetColumn, type: T): boolean;
   sql?: readonly string[];
   read?(column: MssqlColumn): MssqlReadPlan;
   watermark?: { kind: string; timezone?: boolean; param(value: string, unit?: TimeUnit): MssqlParam };
@@ -111,3 +127,20 @@ export const exactDecimal = (precision: number, scale: number) => ({
   precision,
   scale,
 });
+
+export const INTEGERS = ["tinyint", "smallint", "int", "bigint"];
+export const DECIMALS = ["decimal", "numeric"];
+export const named =
+  (...names: string[]) =>
+  (c: MssqlTargetColumn) =>
+    names.includes(c.type);
+/** Unicode text columns: nvarchar/ntext, and varchar/text under a UTF-8 collation (SQL Server 2019+). */
+export const unicodeText = (c: MssqlTargetColumn) =>
+  c.type === "nvarchar" ||
+  c.type === "ntext" ||
+  ((c.type === "varchar" || c.type === "text") && /_UTF8$/i.test(c.collation ?? ""));
+/** time/datetime2/datetimeoffset columns with at least the fraction digits of the Arrow unit. */
+export const fraction =
+  (...names: string[]) =>
+  (c: MssqlTargetColumn, t: T) =>
+    names.includes(c.type) && c.scale >= SCALE[t.unit as 0];

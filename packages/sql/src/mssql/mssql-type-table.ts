@@ -18,11 +18,15 @@ import { parseTime } from "../arrow/temporal.js";
 import {
   asIs,
   convert,
+  DECIMALS,
   exactDecimal,
+  fraction,
+  INTEGERS,
   int,
   is,
   type MssqlTypeRow,
   mssqlTimeUnit,
+  named,
   nvarcharMax,
   plan,
   SCALE,
@@ -30,6 +34,7 @@ import {
   timestampEncode,
   timestampRead,
   UNITS,
+  unicodeText,
   utf8Encode,
   utf8Read,
   values,
@@ -48,6 +53,7 @@ export { mssqlTimeUnit } from "./mssql-type-row.js";
 export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     name: "bit",
+    keeps: named("bit", ...INTEGERS, ...DECIMALS),
     arrow: is(Type.Bool),
     ddl: () => "bit",
     bulk: (sql) => sql.Bit,
@@ -57,6 +63,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "tinyint",
+    keeps: named(...INTEGERS, ...DECIMALS, "money", "smallmoney", "real", "float"),
     arrow: int(false, 8),
     ddl: () => "tinyint",
     bulk: (sql) => sql.TinyInt,
@@ -66,6 +73,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "smallint",
+    keeps: named(...INTEGERS, ...DECIMALS, "money", "smallmoney", "real", "float"),
     arrow: int(true, 8, 16),
     ddl: () => "smallint",
     bulk: (sql) => sql.SmallInt,
@@ -75,6 +83,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "int",
+    keeps: named(...INTEGERS, ...DECIMALS, "money", "smallmoney", "float"),
     arrow: (f) => int(true, 32)(f) || int(false, 16)(f),
     ddl: () => "int",
     bulk: (sql) => sql.Int,
@@ -85,6 +94,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     // tedious' BigInt takes a JS bigint as is (range-checked, written with writeBigInt64LE).
     name: "bigint",
+    keeps: named(...INTEGERS, ...DECIMALS, "money", "smallmoney"),
     arrow: (f) => int(true, 64)(f) || int(false, 32)(f),
     ddl: () => "bigint",
     bulk: (sql) => sql.BigInt,
@@ -96,6 +106,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     // Nothing in SQL Server holds 0…2^64-1 but decimal(20,0): written exactly, read back as Decimal(20,0).
     name: "decimal(20,0) for uint64",
+    keeps: named(...INTEGERS, ...DECIMALS),
     arrow: int(false, 64),
     ddl: () => "decimal(20,0)",
     bulk: () => exactDecimal(20, 0),
@@ -103,6 +114,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "real",
+    keeps: named("real", "float"),
     arrow: (f) => f.type.typeId === Type.Float && (f.type as T).precision !== 2,
     ddl: () => "real",
     bulk: (sql) => sql.Real,
@@ -112,6 +124,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "float",
+    keeps: named("float"),
     arrow: (f) => f.type.typeId === Type.Float && (f.type as T).precision === 2,
     ddl: () => "float",
     bulk: (sql) => sql.Float,
@@ -124,6 +137,10 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     // Exact both ways: bulk through exactDecimalType (a BigInt), read as text.
     name: "decimal",
+    keeps: (c, t) =>
+      (DECIMALS.includes(c.type) && c.scale >= t.scale) ||
+      (c.type.endsWith("money") && t.scale <= 4) ||
+      (INTEGERS.includes(c.type) && t.scale === 0),
     arrow: (f) => {
       const t = f.type as T;
       return f.type.typeId === Type.Decimal && t.precision <= 38 && t.scale >= 0 && t.scale <= t.precision;
@@ -147,6 +164,10 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     // The canonical text goes to tedious, which writes SQL Server's mixed-endian GUID bytes.
     name: "uniqueidentifier",
+    keeps: (c) =>
+      c.type === "uniqueidentifier" ||
+      (["char", "varchar"].includes(c.type) && (c.maxLength === -1 || c.maxLength >= 36)) ||
+      (["nchar", "nvarchar"].includes(c.type) && (c.maxLength === -1 || c.maxLength >= 72)),
     arrow: isUuidField,
     ddl: () => "uniqueidentifier",
     bulk: (sql) => sql.UniqueIdentifier,
@@ -162,6 +183,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     // SQL Server 2025's json type has no TDS type in tedious: JSON text as nvarchar(max).
     name: "nvarchar(max) for arrow.json",
+    keeps: unicodeText,
     arrow: isJsonField,
     ddl: () => "nvarchar(max)",
     bulk: nvarcharMax,
@@ -170,6 +192,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     // NVarChar: UTF-16 code units as they are (VarChar would re-encode through a code page).
     name: "nvarchar",
+    keeps: unicodeText,
     arrow: is(Type.Utf8, Type.LargeUtf8),
     ddl: () => "nvarchar(max)",
     bulk: nvarcharMax,
@@ -181,6 +204,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   { name: "xml", sql: ["xml"], read: (c) => ({ ...utf8Read(c), expression: convert("nvarchar(max)") }) },
   {
     name: "nvarchar(max) for nested values (JSON)",
+    keeps: unicodeText,
     arrow: is(Type.List, Type.LargeList, Type.FixedSizeList, Type.Struct, Type.Map),
     ddl: () => "nvarchar(max)",
     bulk: nvarcharMax,
@@ -191,6 +215,10 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "varbinary",
+    keeps: (c, t) =>
+      c.type === "varbinary" ||
+      c.type === "image" ||
+      (c.type === "binary" && t.typeId === Type.FixedSizeBinary && c.maxLength === t.byteWidth),
     arrow: is(Type.Binary, Type.LargeBinary, Type.FixedSizeBinary),
     ddl: () => "varbinary(max)",
     bulk: (sql) => sql.VarBinary(sql.MAX),
@@ -203,6 +231,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "date",
+    keeps: named("date", "datetime2", "datetimeoffset", "datetime", "smalldatetime"),
     arrow: is(Type.Date),
     ddl: () => "date",
     bulk: (sql) => sql.Date,
@@ -221,6 +250,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "time",
+    keeps: fraction("time"),
     arrow: is(Type.Time),
     ddl: (t) => `time(${SCALE[t.unit as 0]})`,
     bulk: (sql, t) => sql.Time(SCALE[t.unit as 0]),
@@ -237,6 +267,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   },
   {
     name: "datetime2",
+    keeps: fraction("datetime2", "datetimeoffset"),
     arrow: (f) => f.type.typeId === Type.Timestamp && !(f.type as T).timezone,
     ddl: (t) => `datetime2(${SCALE[t.unit as 0]})`,
     bulk: (sql, t) => sql.DateTime2(SCALE[t.unit as 0]),
@@ -258,6 +289,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
   {
     // Sent as UTC with offset +00:00 (UtcDate), whatever the machine's zone.
     name: "datetimeoffset",
+    keeps: fraction("datetimeoffset", "datetime2"),
     arrow: (f) => f.type.typeId === Type.Timestamp && Boolean((f.type as T).timezone),
     ddl: (t) => `datetimeoffset(${SCALE[t.unit as 0]})`,
     bulk: (sql, t) => sql.DateTimeOffset(SCALE[t.unit as 0]),

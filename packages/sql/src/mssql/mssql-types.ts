@@ -68,7 +68,7 @@ export function mssqlReadPlan(column: MssqlColumn): MssqlReadPlan {
 }
 
 /** A dictionary column is written as its value type (the field keeps its name and metadata). */
-function valueField(field: Field): Field {
+export function valueField(field: Field): Field {
   if (field.type.typeId !== Type.Dictionary) return field;
   const dictionary = (field.type as DataType & { dictionary: DataType }).dictionary;
   return valueField(new Field(field.name, dictionary, field.nullable, field.metadata));
