@@ -279,6 +279,17 @@ describe("SQL Server bulk load: what cannot be carried exactly is refused, namin
     );
   });
 
+  it("refuses a decimal value with more digits than its Arrow type declares", async () => {
+    const overfull = decimalVector(38, 2, ["12345678901.23"]);
+    const declared = makeVector(
+      makeData({ type: new Decimal(2, 9, 128), length: 1, nullCount: 0, data: overfull.data[0]!.values }),
+    );
+    const error = await refusal(batchOf({ d: declared }));
+    expect(error.message).toBe(
+      'column "d" of [dbo].[t] holds 12345678901.23, which has more than the 9 digits of its Arrow type, so decimal(9,2) cannot hold it',
+    );
+  });
+
   it("refuses decimals SQL Server has no type for before anything is sent", async () => {
     const wide = new Schema([new Field("x", new Decimal(0, 39, 256), true)]);
     const negative = new Schema([new Field("y", new Decimal(-2, 10, 128), true)]);

@@ -147,7 +147,7 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     },
     ddl: (t) => `decimal(${t.precision},${t.scale})`,
     bulk: (_sql, t) => exactDecimal(t.precision, t.scale),
-    encode: (v) => (i) => decimalCell(v.data[0]!, i),
+    encode: (v, ctx) => (i) => decimalCell(v.data[0]!, i, ctx),
     sql: ["decimal", "numeric", "money", "smallmoney"],
     read: (c) => {
       const money = c.type.endsWith("money");

@@ -1,4 +1,4 @@
-import { HyggeError, wordsToBigInt } from "@hygge/core";
+import { formatDecimal, HyggeError, wordsToBigInt } from "@hygge/core";
 import { type Data, type DataType, Type } from "apache-arrow";
 import { formatTimestamp, type TimeUnit, UNIT_PER_SECOND } from "../arrow/temporal.js";
 
@@ -228,10 +228,23 @@ export function binaryCell(data: Data, i: number, width?: number): Buffer {
   return Buffer.from(values.buffer, values.byteOffset + start, end - start);
 }
 
-/** The unscaled value of a Decimal cell (two's complement words, any bit width). */
-export function decimalCell(data: Data, i: number): bigint {
-  const words = (data.type as DataType & { bitWidth: number }).bitWidth / 32;
-  return wordsToBigInt(data.values as Uint32Array, i * words, words);
+/**
+ * The unscaled value of a Decimal cell (two's complement words, any bit width). Arrow does not
+ * enforce the precision: a value with more digits than decimal(p,s) holds is refused here.
+ */
+export function decimalCell(data: Data, i: number, ctx: CellContext): bigint {
+  const t = data.type as DataType & { bitWidth: number; precision: number; scale: number };
+  const words = t.bitWidth / 32;
+  const value = wordsToBigInt(data.values as Uint32Array, i * words, words);
+  if ((value < 0n ? -value : value) >= 10n ** BigInt(t.precision)) {
+    throw refuse(
+      ctx,
+      formatDecimal(value, t.scale),
+      `has more than the ${t.precision} digits of its Arrow type, so decimal(${t.precision},${t.scale}) cannot hold it`,
+      "Fix the column's declared precision at the source (the Arrow type understates it).",
+    );
+  }
+  return value;
 }
 
 /** A read converter that refuses strings Arrow's UTF-8 cannot hold (lone surrogates). */
