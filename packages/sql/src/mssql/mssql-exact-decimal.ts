@@ -11,13 +11,13 @@
  */
 
 /** The part of tedious' WritableTrackingBuffer this type writes with. */
-interface TdsBuffer {
+export interface TdsBuffer {
   writeUInt8(value: number): void;
   writeUInt32LE(value: number): void;
   writeBigUInt64LE(value: bigint): void;
 }
 
-interface DecimalParameter {
+export interface DecimalParameter {
   value?: unknown;
   precision?: number;
   scale?: number;
