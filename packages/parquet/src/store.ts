@@ -1,9 +1,11 @@
-import { readdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { CommitReport, CommitState, CreateContext, Store, WriteContext } from "@hygge/core";
 import { faultPoint, HyggeError, isHyggeError } from "@hygge/core";
 import { type Data, type RecordBatch, type Schema, Timestamp } from "apache-arrow";
-import { fileNamer } from "./naming.js";
+import { entriesOf, foreignEntries, foreignRefused, hyggeFiles } from "./foreign.js";
+import { canSwap } from "./link-tree.js";
+import { type FileNamer, fileNamer } from "./naming.js";
 import type { ResolvedStoreOptions } from "./options.js";
 import { bookkeepingDir, storeLocation } from "./paths.js";
 import {
@@ -29,7 +31,7 @@ interface Run {
   book: string;
   staging: string;
   nextSeq: number;
-  name: (seq: number) => string;
+  name: FileNamer;
   schema?: Schema;
   pending: RecordBatch[];
   pendingRows: number;
@@ -56,11 +58,18 @@ export class ParquetStore implements Store {
 
   async open(ctx: WriteContext): Promise<void> {
     const { folder, book } = this.where(ctx.entity);
-    await ensureDir(book);
-    await rollForward(book, folder);
+    const entity = ctx.entity ?? this.create.entity;
+    // Nothing is created before the refusal below: a refused run leaves the disk as it was.
+    this.kept(folder, await rollForward(book, folder));
     const stored = await readState(book);
-    const existing = await readdir(folder).catch(() => [] as string[]);
-    const name = fileNamer(this.options.file_name, ctx.entity ?? this.create.entity ?? "", ctx.runId);
+    const entries = await entriesOf(folder);
+    const name = fileNamer(this.options.file_name, entity ?? "", ctx.runId);
+    if (ctx.runType === "full_drop" && !this.options.replace_existing) {
+      const foreign = foreignEntries(entries, hyggeFiles(stored, entries, name));
+      if (foreign.length > 0) throw foreignRefused(folder, entity, foreign, stored === undefined);
+    }
+    await ensureDir(book);
+    const existing = entries.map((e) => e.name);
     const nextSeq = Math.max(stored?.nextSeq ?? 1, name.nextAfter(existing));
     if (ctx.runType === "incremental") {
       const last = existing
@@ -174,7 +183,7 @@ export class ParquetStore implements Store {
     await this.guard(run, async () => {
       const intent = await this._prepareCommit(state);
       faultPoint("parquet:after-intent"); // crash tests: the intent is durable, nothing published
-      await applyIntent(run.book, run.folder, intent);
+      this.kept(run.folder, await applyIntent(run.book, run.folder, intent));
     });
     this.run = undefined;
     return { rows: run.rows, bytes: run.bytes, locations: run.files.map((f) => join(run.folder, f)) };
@@ -192,6 +201,10 @@ export class ParquetStore implements Store {
     if (run.files.length === 0 && run.schema && run.ctx.runType === "full_drop") await this.writerFor(run);
     this.finishFile(run);
     await fsyncPath(run.staging);
+    // What the folder holds now, and whose it is (files may have been dropped in during the run).
+    const entries = await entriesOf(run.folder);
+    const stored = await readState(run.book);
+    const ours = hyggeFiles(stored, entries, run.name);
     const intent: Intent = {
       version: 1,
       runId: run.ctx.runId,
@@ -201,6 +214,20 @@ export class ParquetStore implements Store {
       state,
       nextSeq: run.nextSeq,
     };
+    if (run.ctx.runType === "full_drop") {
+      const foreign = foreignEntries(entries, ours);
+      if (foreign.length > 0 && !this.options.replace_existing)
+        throw foreignRefused(run.folder, run.ctx.entity ?? this.create.entity, foreign, false, true);
+      intent.replace = entries.map((e) => e.name);
+      intent.published = run.files;
+    } else {
+      intent.published = [...entries.filter((e) => ours.has(e.name)).map((e) => e.name), ...run.files];
+      intent.mode = run.files.length === 0 || (await canSwap(run.folder, run.staging)) ? "swap" : "files";
+      if (intent.mode === "files")
+        this.create.logger.warn(
+          `${run.folder}: hard links or a folder rename are not possible here; the ${run.files.length} new files are renamed in one at a time, so a reader may briefly see part of this run`,
+        );
+    }
     await commitIntent(run.book, intent); // the commit point
     return intent;
   }
@@ -240,8 +267,16 @@ export class ParquetStore implements Store {
     const { folder, book } = this.where(undefined);
     if ((await readState(book).catch(() => undefined)) === undefined && !(await readIntent(book)))
       return undefined;
-    await rollForward(book, folder);
+    this.kept(folder, await rollForward(book, folder));
     return (await readState(book))?.state;
+  }
+
+  /** Entries someone put into the folder while hygge was publishing it: kept, and said so. */
+  private kept(folder: string, names: string[]): void {
+    if (names.length > 0)
+      this.create.logger.warn(
+        `${folder}: kept ${names.length} entries that appeared while it was being published (${names.slice(0, 5).join(", ")}); they are not hygge's`,
+      );
   }
 
   async close(): Promise<void> {

@@ -1,15 +1,24 @@
 import { readdirSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isHyggeError, runFlow } from "@hygge/core";
 import { memoryHome, sequenceBatches } from "@hygge/core/testing";
 import { describe, expect, it } from "@jest/globals";
-import { makeHome, makeStore, q, sql, tempDir } from "./helpers.js";
+import { fingerprint, makeHome, makeStore, q, sql, tempDir } from "./helpers.js";
 
 const ids = async (folder: string) =>
   (await sql(`SELECT id FROM read_parquet(${q(join(folder, "*.parquet"))}) ORDER BY id`)).map((r) =>
     Number(r.id),
   );
+
+const incrementalState = (runId: string, value: string) => ({
+  runId,
+  runType: "incremental" as const,
+  flow: "f",
+  entity: "events",
+  committedAt: new Date().toISOString(),
+  watermark: { column: "id", kind: "integer" as const, value, boundaryKeys: [`["${value}"]`] },
+});
 
 const incremental = (dir: string, rows: number) =>
   runFlow({
@@ -25,9 +34,10 @@ describe("errors and dangerous paths around the publish", () => {
   it("an error after the commit point keeps the staged files, and the next run completes the publish", async () => {
     const dir = await tempDir("after-commit-point");
     const folder = join(dir, "out", "events");
+    const book = join(dir, "out", ".hygge", "events");
     expect((await incremental(dir, 10)).rows).toBe(10);
-    // Drive run 2 by hand so a folder can squat the name of its second file between open() and
-    // commit(): that rename then fails (EISDIR) after the intent, the commit point, is written.
+    // Drive run 2 by hand so a file can squat the name its publish moves the old folder to: the
+    // swap then fails (ENOTEMPTY) after the intent, the commit point, is written.
     const store = makeStore(dir, "events", { path: "out", max_rows_per_file: 5 });
     await store.open({
       signal: new AbortController().signal,
@@ -37,31 +47,43 @@ describe("errors and dangerous paths around the publish", () => {
       runType: "incremental",
     });
     for (const batch of sequenceBatches(10, 5, 10)) await store.write(batch);
-    const before = new Set(await readdir(folder));
-    const staged = (await readdir(join(dir, "out", ".hygge", "events", "staging-r2"))).sort();
-    expect(staged).toHaveLength(2);
-    const squat = join(folder, staged[1]!);
-    await mkdir(squat);
-    const state = {
-      runId: "r2",
-      runType: "incremental" as const,
-      flow: "f",
-      entity: "events",
-      committedAt: new Date().toISOString(),
-      watermark: { column: "id", kind: "integer" as const, value: "19", boundaryKeys: ['["19"]'] },
-    };
-    const error = await store.commit(state).catch((e: unknown) => e);
+    const before = await fingerprint(folder);
+    const squat = join(book, "trash-r2");
+    await writeFile(squat, "in the way");
+    const error = await store.commit(incrementalState("r2", "19")).catch((e: unknown) => e);
     expect(isHyggeError(error) && error.code).toBe("STORE_COMMIT_FAILED");
     await store.abort();
     await store.close?.();
-    const book = join(dir, "out", ".hygge", "events");
     expect(await readdir(book)).toEqual(expect.arrayContaining(["publish.json", "staging-r2"]));
-    expect([...before].length).toBeGreaterThan(0);
-    await rm(squat, { recursive: true });
+    expect(await fingerprint(folder)).toBe(before); // readers still see exactly the first run
+    await rm(squat);
     // The next run first completes the committed publish, so it finds nothing new to load.
     expect((await incremental(dir, 20)).rows).toBe(0);
     expect(await ids(folder)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(await readdir(book)).toEqual(["state.json"]);
+  });
+
+  it("an entry that takes the name of a new file during the run is kept, not replaced or deleted", async () => {
+    const dir = await tempDir("squat-name");
+    const folder = join(dir, "out", "events");
+    await incremental(dir, 10);
+    const store = makeStore(dir, "events", { path: "out", max_rows_per_file: 5 });
+    await store.open({
+      signal: new AbortController().signal,
+      flow: "f",
+      entity: "events",
+      runId: "r2",
+      runType: "incremental",
+    });
+    for (const batch of sequenceBatches(10, 5, 10)) await store.write(batch);
+    const staged = (await readdir(join(dir, "out", ".hygge", "events", "staging-r2"))).sort();
+    await mkdir(join(folder, staged[1]!));
+    await writeFile(join(folder, staged[1]!, "theirs.txt"), "not hygge's");
+    await store.commit(incrementalState("r2", "19"));
+    expect(await readFile(join(folder, `${staged[1]}.hygge-kept-r2`, "theirs.txt"), "utf8")).toBe(
+      "not hygge's",
+    );
+    expect(await ids(folder)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
   it("an intent whose staged files are gone puts the previous data back instead of committing", async () => {
