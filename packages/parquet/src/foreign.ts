@@ -51,7 +51,8 @@ export function foreignRefused(
   during = false,
 ): HyggeError {
   const names = foreign.map((e) => (e.dir ? `${e.name}/` : e.name));
-  const shown = names.slice(0, SHOWN).join(", ") + (names.length > SHOWN ? `, … (${names.length - SHOWN} more)` : "");
+  const shown =
+    names.slice(0, SHOWN).join(", ") + (names.length > SHOWN ? `, … (${names.length - SHOWN} more)` : "");
   const what = `${foreign.length} ${foreign.length === 1 ? "entry" : "entries"} hygge did not publish (${shown})`;
   const why = during
     ? `${what} appeared in ${folder} during the run`

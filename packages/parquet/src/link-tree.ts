@@ -1,9 +1,11 @@
-import { link, lstat, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { chmod, chown, link, lstat, mkdir, open, readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /**
  * Hard-link trees: how an incremental publish shows the old files and the run's new ones in one
- * rename. Only links are made or removed here, never file contents.
+ * rename. Only links and folders are made or removed here, never file contents, and only inside
+ * hygge's private staging folder or by moving entries (never deleting them) into the published one.
  */
 
 export const exists = (path: string) =>
@@ -21,23 +23,61 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
+const same = (a: Stats, b: Stats) => a.ino === b.ino && a.dev === b.dev;
+
 /**
- * Recreates the tree `from` inside `to`: folders are made, every other entry (files, symbolic
- * links, anything) is hard-linked, so both trees share the same inodes. Every folder made is
- * fsynced. Top-level names in `skip` (the run's own files) are left out: `reconcile` keeps such
- * an entry after the swap.
+ * Makes the private tree `to` mirror `from`: folders are made (with the mode, owner and times of
+ * the original), every other entry (files, symbolic links, anything) is hard-linked, so both trees
+ * share the same inodes; entries of `to` that `from` no longer has (or has as another inode) are
+ * removed first: they are links hygge made earlier. Top-level names in `own` (the run's new files)
+ * are never touched. With `strict`, a link that cannot be made is an error; otherwise it is left
+ * out (`reconcile` moves that entry over after the swap). Every folder of `to` is fsynced.
  */
-export async function linkTree(from: string, to: string, skip: ReadonlySet<string> = new Set()): Promise<void> {
-  for (const entry of await readdir(from, { withFileTypes: true })) {
-    if (skip.has(entry.name)) continue;
-    const source = join(from, entry.name);
-    const target = join(to, entry.name);
-    if (entry.isDirectory()) {
-      await mkdir(target);
-      await linkTree(source, target);
-    } else await link(source, target);
+export async function mirrorTree(
+  from: string,
+  to: string,
+  own: ReadonlySet<string>,
+  strict: boolean,
+): Promise<void> {
+  const want = new Map((await readdir(from, { withFileTypes: true })).map((e) => [e.name, e.isDirectory()]));
+  for (const entry of await readdir(to, { withFileTypes: true })) {
+    if (own.has(entry.name)) continue;
+    const dir = want.get(entry.name);
+    const stale =
+      dir === undefined ||
+      dir !== entry.isDirectory() ||
+      (!dir && !same(await lstat(join(from, entry.name)), await lstat(join(to, entry.name))));
+    if (stale) await rm(join(to, entry.name), { recursive: true, force: true });
+  }
+  for (const [name, dir] of want) {
+    if (own.has(name)) continue;
+    const source = join(from, name);
+    const target = join(to, name);
+    try {
+      if (dir) {
+        if (!(await exists(target))) await mkdir(target);
+        await mirrorTree(source, target, new Set(), strict);
+        await copyAttributes(source, target, true);
+      } else if (!(await exists(target))) await link(source, target);
+    } catch (error) {
+      if (strict) throw error;
+    }
   }
   await fsyncPath(to);
+}
+
+/** Gives folder `to` the mode and owner (where allowed), and with `times` the times, of folder `from`. */
+export async function copyAttributes(from: string, to: string, times: boolean): Promise<void> {
+  const info = await stat(from);
+  await chmod(to, info.mode & 0o7777);
+  await chown(to, info.uid, info.gid).catch(() => undefined);
+  if (times) await utimes(to, info.atime, info.mtime);
+}
+
+/** Removes everything in the private folder `to` except the run's own files. */
+export async function clearLinks(to: string, own: ReadonlySet<string>): Promise<void> {
+  for (const name of await readdir(to))
+    if (!own.has(name)) await rm(join(to, name), { recursive: true, force: true });
 }
 
 /**
@@ -64,12 +104,11 @@ export async function reconcile(
       moved.push(prefix + entry.name);
       continue;
     }
-    const here = await lstat(source);
-    if (entry.isDirectory() && there.isDirectory()) {
+    if (entry.isDirectory() && there.isDirectory() && !own.has(entry.name)) {
       moved.push(...(await reconcile(source, target, runId, new Set(), `${prefix}${entry.name}/`)));
       continue;
     }
-    if (here.ino === there.ino && here.dev === there.dev) continue;
+    if (same(await lstat(source), there)) continue;
     if (own.has(entry.name) || entry.isDirectory() || there.isDirectory()) {
       const kept = `${entry.name}.hygge-kept-${runId}`;
       await rename(source, join(into, kept));
@@ -83,34 +122,8 @@ export async function reconcile(
   return moved;
 }
 
-/**
- * True when the files of `folder` can be hard-linked into `staging` and `folder` can be renamed
- * (it is not a mount point). Probed with one real link, removed at once.
- */
-export async function canSwap(folder: string, staging: string): Promise<boolean> {
+/** True when `folder` is on another file system than its parent (a mount point cannot be renamed). */
+export async function isMountPoint(folder: string): Promise<boolean> {
   const info = await stat(folder).catch(() => undefined);
-  if (!info) return true; // nothing to link: the publish is one rename
-  const parent = await stat(dirname(folder));
-  if (parent.dev !== info.dev) return false;
-  const file = await firstFile(folder);
-  if (!file) return true;
-  const probe = join(staging, ".hygge-link-probe");
-  try {
-    await link(file, probe);
-    await unlink(probe);
-    return true;
-  } catch {
-    await unlink(probe).catch(() => undefined);
-    return false;
-  }
-}
-
-async function firstFile(dir: string): Promise<string | undefined> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (!entry.isDirectory()) return full;
-    const inner = await firstFile(full);
-    if (inner) return inner;
-  }
-  return undefined;
+  return info !== undefined && info.dev !== (await stat(dirname(folder))).dev;
 }

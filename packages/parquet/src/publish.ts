@@ -2,7 +2,7 @@ import { mkdir, open, readdir, readFile, rename, rm, unlink } from "node:fs/prom
 import { dirname, join } from "node:path";
 import type { CommitState, RunType } from "@hygge/core";
 import { faultPoint } from "@hygge/core";
-import { exists, fsyncPath, linkTree, reconcile } from "./link-tree.js";
+import { clearLinks, copyAttributes, exists, fsyncPath, mirrorTree, reconcile } from "./link-tree.js";
 
 export { fsyncPath } from "./link-tree.js";
 
@@ -94,14 +94,18 @@ export async function applyIntent(book: string, folder: string, intent: Intent):
   const own = new Set(intent.files);
   let kept: string[] = [];
   if (intent.runType === "full_drop") {
-    await swapIn(book, folder, intent, async () => {});
+    await swapIn(book, folder, intent, async () => {
+      if (await exists(folder)) await copyAttributes(folder, staging, false);
+    });
     kept = await keepUnreplaced(trash, folder, intent);
   } else if (intent.mode === "swap" && intent.files.length > 0) {
     await swapIn(book, folder, intent, async () => {
-      // Staging holds this run's files, and maybe links from an attempt that died: link afresh.
-      for (const entry of await readdir(staging))
-        if (!own.has(entry)) await rm(join(staging, entry), { recursive: true, force: true });
-      if (await exists(folder)) await linkTree(folder, staging, own);
+      // Staging holds this run's files and hard links of the folder as it was at the commit
+      // point: bring the links up to date (what cannot be linked now is moved over by reconcile).
+      if (await exists(folder)) {
+        await mirrorTree(folder, staging, own, false);
+        await copyAttributes(folder, staging, false);
+      } else await clearLinks(staging, own);
       faultPoint("parquet:after-link"); // staging is the complete new folder; nothing published
     });
     if (await exists(trash)) kept = await reconcile(trash, folder, intent.runId, own);

@@ -4,7 +4,7 @@ import type { CommitReport, CommitState, CreateContext, Store, WriteContext } fr
 import { faultPoint, HyggeError, isHyggeError } from "@hygge/core";
 import { type Data, type RecordBatch, type Schema, Timestamp } from "apache-arrow";
 import { entriesOf, foreignEntries, foreignRefused, hyggeFiles } from "./foreign.js";
-import { canSwap } from "./link-tree.js";
+import { clearLinks, exists, isMountPoint, mirrorTree } from "./link-tree.js";
 import { type FileNamer, fileNamer } from "./naming.js";
 import type { ResolvedStoreOptions } from "./options.js";
 import { bookkeepingDir, storeLocation } from "./paths.js";
@@ -222,14 +222,36 @@ export class ParquetStore implements Store {
       intent.published = run.files;
     } else {
       intent.published = [...entries.filter((e) => ours.has(e.name)).map((e) => e.name), ...run.files];
-      intent.mode = run.files.length === 0 || (await canSwap(run.folder, run.staging)) ? "swap" : "files";
-      if (intent.mode === "files")
-        this.create.logger.warn(
-          `${run.folder}: hard links or a folder rename are not possible here; the ${run.files.length} new files are renamed in one at a time, so a reader may briefly see part of this run`,
-        );
+      intent.mode = await this.linkOldFiles(run);
     }
     await commitIntent(run.book, intent); // the commit point
     return intent;
+  }
+
+  /**
+   * An incremental run is published by one rename of its staging folder over the entity folder, so
+   * staging must also hold every entry of the folder: hard links, made here before the commit point.
+   * Where that is impossible (no hard links, the folder is a mount point) the new files are renamed
+   * in one at a time instead, and the warning says so.
+   */
+  private async linkOldFiles(run: Run): Promise<"swap" | "files"> {
+    const own = new Set(run.files);
+    if (run.files.length === 0 || !(await exists(run.folder))) return "swap";
+    let why: string;
+    if (await isMountPoint(run.folder)) why = "it is a mount point, which cannot be renamed";
+    else {
+      try {
+        await mirrorTree(run.folder, run.staging, own, true);
+        return "swap";
+      } catch (error) {
+        await clearLinks(run.staging, own);
+        why = `its entries cannot be hard-linked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      }
+    }
+    this.create.logger.warn(
+      `${run.folder}: ${why}; the ${run.files.length} new files are renamed in one at a time, so until the last rename a reader may see part of this run`,
+    );
+    return "files";
   }
 
   private async guard(run: Run, work: () => Promise<void>): Promise<void> {

@@ -86,6 +86,43 @@ describe("errors and dangerous paths around the publish", () => {
     expect(await ids(folder)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
+  it("a file added to or deleted from the folder between the commit point and the swap is respected", async () => {
+    const dir = await tempDir("late-changes");
+    const folder = join(dir, "out", "events");
+    const book = join(dir, "out", ".hygge", "events");
+    await incremental(dir, 10); // two files of 5 rows
+    const [first, second] = (await readdir(folder)).sort();
+    const prepared = async (runId: string, start: number) => {
+      const store = makeStore(dir, "events", { path: "out", max_rows_per_file: 5 });
+      await store.open({
+        signal: new AbortController().signal,
+        flow: "f",
+        entity: "events",
+        runId,
+        runType: "incremental",
+      });
+      for (const batch of sequenceBatches(5, 5, start)) await store.write(batch);
+      await store._prepareCommit(incrementalState(runId, String(start + 4)));
+    };
+    // Run r2 "dies" at its commit point; then someone drops a file in and deletes an old one.
+    await prepared("r2", 10);
+    await writeFile(join(folder, "late.txt"), "late");
+    await rm(join(folder, first!));
+    await makeStore(dir, "events", { path: "out" }).committedState();
+    expect(await readFile(join(folder, "late.txt"), "utf8")).toBe("late");
+    expect(await ids(folder)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    // Run r3 "dies" after moving the old folder aside; a file had reached the old folder after its links.
+    await prepared("r3", 15);
+    await writeFile(join(folder, "later.txt"), "later");
+    await rename(folder, join(book, "trash-r3"));
+    await makeStore(dir, "events", { path: "out" }).committedState();
+    expect(await readFile(join(folder, "later.txt"), "utf8")).toBe("later");
+    expect(await readFile(join(folder, "late.txt"), "utf8")).toBe("late");
+    expect(await ids(folder)).toEqual(Array.from({ length: 15 }, (_, i) => i + 5));
+    expect((await readdir(folder)).filter((f) => f.endsWith(".parquet"))).toContain(second);
+    expect(await readdir(book)).toEqual(["state.json"]);
+  });
+
   it("an intent whose staged files are gone puts the previous data back instead of committing", async () => {
     const dir = await tempDir("lost-staging");
     const full = (rows: number, start: number) =>
