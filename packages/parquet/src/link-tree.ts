@@ -122,7 +122,7 @@ export async function reconcile(
   return moved;
 }
 
-/** True when `folder` is on another file system than its parent (a mount point cannot be renamed). */
+/** True when `folder` is on another file system than its parent: nothing can be renamed into or over it. */
 export async function isMountPoint(folder: string): Promise<boolean> {
   const info = await stat(folder).catch(() => undefined);
   return info !== undefined && info.dev !== (await stat(dirname(folder))).dev;

@@ -64,6 +64,17 @@ export class ParquetStore implements Store {
     const stored = await readState(book);
     const entries = await entriesOf(folder);
     const name = fileNamer(this.options.file_name, entity ?? "", ctx.runId);
+    if (await isMountPoint(folder))
+      throw new HyggeError(
+        "CONFIG_INVALID",
+        `${folder} is a mount point: hygge stages next to it and publishes by renaming, which cannot cross file systems`,
+        {
+          plugin: PLUGIN,
+          entity,
+          subject: folder,
+          hint: "point the store's path at a folder inside the mounted file system (e.g. <mount>/lake)",
+        },
+      );
     if (ctx.runType === "full_drop" && !this.options.replace_existing) {
       const foreign = foreignEntries(entries, hyggeFiles(stored, entries, name));
       if (foreign.length > 0) throw foreignRefused(folder, entity, foreign, stored === undefined);
@@ -231,27 +242,23 @@ export class ParquetStore implements Store {
   /**
    * An incremental run is published by one rename of its staging folder over the entity folder, so
    * staging must also hold every entry of the folder: hard links, made here before the commit point.
-   * Where that is impossible (no hard links, the folder is a mount point) the new files are renamed
-   * in one at a time instead, and the warning says so.
+   * Where that is impossible (a file system without hard links, or entries this user may not link)
+   * the new files are renamed in one at a time instead, and the warning says so.
    */
   private async linkOldFiles(run: Run): Promise<"swap" | "files"> {
     const own = new Set(run.files);
     if (run.files.length === 0 || !(await exists(run.folder))) return "swap";
-    let why: string;
-    if (await isMountPoint(run.folder)) why = "it is a mount point, which cannot be renamed";
-    else {
-      try {
-        await mirrorTree(run.folder, run.staging, own, true);
-        return "swap";
-      } catch (error) {
-        await clearLinks(run.staging, own);
-        why = `its entries cannot be hard-linked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-      }
+    try {
+      await mirrorTree(run.folder, run.staging, own, true);
+      return "swap";
+    } catch (error) {
+      await clearLinks(run.staging, own);
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      this.create.logger.warn(
+        `${run.folder}: its entries cannot be hard-linked (${why}); the ${run.files.length} new files are renamed in one at a time, so until the last rename a reader may see part of this run`,
+      );
+      return "files";
     }
-    this.create.logger.warn(
-      `${run.folder}: ${why}; the ${run.files.length} new files are renamed in one at a time, so until the last rename a reader may see part of this run`,
-    );
-    return "files";
   }
 
   private async guard(run: Run, work: () => Promise<void>): Promise<void> {

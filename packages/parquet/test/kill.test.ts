@@ -1,57 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runFlow } from "@hygge/core";
 import { memoryHome, sequenceBatches } from "@hygge/core/testing";
 import { describe, expect, it } from "@jest/globals";
+import { childRun, dist } from "./child-run.js";
 import { makeStore, q, sql, tempDir } from "./helpers.js";
-
-const pkg = fileURLToPath(new URL("..", import.meta.url));
-const dist = join(pkg, "dist", "index.js");
-
-interface Child {
-  /** Rows 0..count-1 (incremental: the engine skips those already committed), or `count` rows from `start` (full_drop). */
-  count: number;
-  start?: number;
-  incremental?: boolean;
-  delayMs?: number;
-  killAfterMs?: number;
-  faultAt?: string;
-}
-
-/** A child process running one flow of entity "orders" into `<dir>/out`; resolves with the signal that ended it. */
-function childRun(dir: string, run: Child): Promise<NodeJS.Signals | null> {
-  const script = `
-    import { runFlow } from "@hygge/core";
-    import { memoryHome, sequenceBatches } from "@hygge/core/testing";
-    import plugin from ${JSON.stringify(dist)};
-    const ctx = { flow: "k", entity: "orders", projectDir: ${JSON.stringify(dir)}, connections: {}, resources: { get: async (_k, c) => c() }, logger: { debug() {}, info() {}, warn() {} } };
-    const store = await plugin.stores.parquet.create(plugin.stores.parquet.options.parse({ path: "out", max_rows_per_file: 300 }), ctx);
-    console.log("ready");
-    await runFlow({ flow: "k", entity: "orders", home: memoryHome(sequenceBatches(${run.count}, 20, ${run.start ?? 0}), { delayMs: ${run.delayMs ?? 0} }), store${
-      run.incremental ? `, runType: "incremental", watermark: { column: "id", primaryKey: ["id"] }` : ""
-    } });
-    console.log("done");`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      cwd: pkg,
-      stdio: ["ignore", "pipe", "ignore"],
-      env: { ...process.env, HYGGE_FAULT_KILL_AT: run.faultAt ?? "" },
-    });
-    // The kill clock starts when the child is about to run the flow (module loading takes seconds on a busy machine).
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (run.killAfterMs !== undefined && timer === undefined && chunk.toString().includes("ready"))
-        timer = setTimeout(() => child.kill("SIGKILL"), run.killAfterMs);
-    });
-    child.on("exit", (_code, signal) => {
-      clearTimeout(timer);
-      resolve(signal);
-    });
-  });
-}
 
 /** A full_drop of 1000 rows starting at `start` (slowly), killed after `killAfterMs`. */
 const killedRun = (dir: string, start: number, killAfterMs: number) =>
@@ -139,7 +93,9 @@ describe("an incremental publish killed at each of its steps", () => {
         const book = join(dir, "out", ".hygge", "orders");
         expect((await incremental(dir, 1000)).rows).toBe(1000); // 4 files
         // The killed run adds rows 1000..1999 in 4 more files.
-        expect(await childRun(dir, { count: 2000, incremental: true, faultAt: point })).toBe("SIGKILL");
+        expect((await childRun(dir, { count: 2000, incremental: true, faultAt: point })).signal).toBe(
+          "SIGKILL",
+        );
         for (const glob of ["*.parquet", "**/*.parquet"]) {
           const got = await idsIn(folder, glob);
           if (seen === "none") expect(got).toBeUndefined();
@@ -185,7 +141,7 @@ describe("an incremental publish killed at each of its steps", () => {
         await makeStore(dir, "orders", { path: "out" }).committedState();
         const after = await idsIn(folder);
         expect([rows(committed), rows(target)]).toContainEqual(after);
-        committed = after!.n;
+        committed = Number(after!.n);
       }
       console.log(`incremental kill test outcomes: ${outcomes.join(", ")}`);
     },
