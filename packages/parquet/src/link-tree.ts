@@ -25,6 +25,15 @@ export async function fsyncPath(path: string): Promise<void> {
 
 const same = (a: Stats, b: Stats) => a.ino === b.ino && a.dev === b.dev;
 
+/** Runs `work` on every item, at most `limit` at a time (file system calls queue on libuv's pool). */
+async function each<T>(items: readonly T[], work: (item: T) => Promise<unknown>, limit = 32): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 /**
  * Makes the private tree `to` mirror `from`: folders are made (with the mode, owner and times of
  * the original), every other entry (files, symbolic links, anything) is hard-linked, so both trees
@@ -39,30 +48,35 @@ export async function mirrorTree(
   own: ReadonlySet<string>,
   strict: boolean,
 ): Promise<void> {
-  const want = new Map((await readdir(from, { withFileTypes: true })).map((e) => [e.name, e.isDirectory()]));
-  for (const entry of await readdir(to, { withFileTypes: true })) {
-    if (own.has(entry.name)) continue;
-    const dir = want.get(entry.name);
+  const want = (await readdir(from, { withFileTypes: true })).filter((e) => !own.has(e.name));
+  const wanted = new Map(want.map((e) => [e.name, e.isDirectory()]));
+  const have = new Map(
+    (await readdir(to, { withFileTypes: true }))
+      .filter((e) => !own.has(e.name))
+      .map((e) => [e.name, e.isDirectory()]),
+  );
+  await each([...have], async ([name, dir]) => {
     const stale =
-      dir === undefined ||
-      dir !== entry.isDirectory() ||
-      (!dir && !same(await lstat(join(from, entry.name)), await lstat(join(to, entry.name))));
-    if (stale) await rm(join(to, entry.name), { recursive: true, force: true });
-  }
-  for (const [name, dir] of want) {
-    if (own.has(name)) continue;
-    const source = join(from, name);
-    const target = join(to, name);
+      wanted.get(name) !== dir ||
+      (!dir && !same(await lstat(join(from, name)), await lstat(join(to, name))));
+    if (stale) {
+      await rm(join(to, name), { recursive: true, force: true });
+      have.delete(name);
+    }
+  });
+  await each(want, async (entry) => {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
     try {
-      if (dir) {
-        if (!(await exists(target))) await mkdir(target);
+      if (entry.isDirectory()) {
+        if (!have.has(entry.name)) await mkdir(target);
         await mirrorTree(source, target, new Set(), strict);
         await copyAttributes(source, target, true);
-      } else if (!(await exists(target))) await link(source, target);
+      } else if (!have.has(entry.name)) await link(source, target);
     } catch (error) {
       if (strict) throw error;
     }
-  }
+  });
   await fsyncPath(to);
 }
 
@@ -95,31 +109,29 @@ export async function reconcile(
   prefix = "",
 ): Promise<string[]> {
   const moved: string[] = [];
-  for (const entry of await readdir(old, { withFileTypes: true })) {
+  const present = new Map((await readdir(into, { withFileTypes: true })).map((e) => [e.name, e.isDirectory()]));
+  await each(await readdir(old, { withFileTypes: true }), async (entry) => {
     const source = join(old, entry.name);
     const target = join(into, entry.name);
-    const there = await lstat(target).catch(() => undefined);
+    const there = present.get(entry.name);
     if (there === undefined) {
       await rename(source, target);
       moved.push(prefix + entry.name);
-      continue;
-    }
-    if (entry.isDirectory() && there.isDirectory() && !own.has(entry.name)) {
+    } else if (entry.isDirectory() && there && !own.has(entry.name)) {
       moved.push(...(await reconcile(source, target, runId, new Set(), `${prefix}${entry.name}/`)));
-      continue;
+    } else if (!same(await lstat(source), await lstat(target))) {
+      if (own.has(entry.name) || entry.isDirectory() || there) {
+        const kept = `${entry.name}.hygge-kept-${runId}`;
+        await rename(source, join(into, kept));
+        moved.push(prefix + kept);
+      } else {
+        await rename(source, target); // a newer version of an old file: it replaces the stale link
+        moved.push(prefix + entry.name);
+      }
     }
-    if (same(await lstat(source), there)) continue;
-    if (own.has(entry.name) || entry.isDirectory() || there.isDirectory()) {
-      const kept = `${entry.name}.hygge-kept-${runId}`;
-      await rename(source, join(into, kept));
-      moved.push(prefix + kept);
-    } else {
-      await rename(source, target); // a newer version of an old file: it replaces the stale link
-      moved.push(prefix + entry.name);
-    }
-  }
+  });
   if (moved.length > 0) await fsyncPath(into);
-  return moved;
+  return moved.sort();
 }
 
 /** True when `folder` is on another file system than its parent: nothing can be renamed into or over it. */

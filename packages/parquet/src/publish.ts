@@ -87,8 +87,14 @@ export async function commitIntent(book: string, intent: Intent): Promise<void> 
 /**
  * Applies an intent; safe to run again after a crash at any point. Returns the names of entries
  * someone added to the folder while it was being published, which were kept (never deleted).
+ * `fresh`: the intent was written a moment ago by this process, its links need no refresh.
  */
-export async function applyIntent(book: string, folder: string, intent: Intent): Promise<string[]> {
+export async function applyIntent(
+  book: string,
+  folder: string,
+  intent: Intent,
+  fresh = false,
+): Promise<string[]> {
   const staging = join(book, intent.staging);
   const trash = join(book, `trash-${intent.runId}`);
   const own = new Set(intent.files);
@@ -101,9 +107,10 @@ export async function applyIntent(book: string, folder: string, intent: Intent):
   } else if (intent.mode === "swap" && intent.files.length > 0) {
     await swapIn(book, folder, intent, async () => {
       // Staging holds this run's files and hard links of the folder as it was at the commit
-      // point: bring the links up to date (what cannot be linked now is moved over by reconcile).
+      // point. Unless they were made a moment ago (`fresh`), bring them up to date: a crashed
+      // run's intent may be completed long after. What cannot be linked is moved over by reconcile.
       if (await exists(folder)) {
-        await mirrorTree(folder, staging, own, false);
+        if (!fresh) await mirrorTree(folder, staging, own, false);
         await copyAttributes(folder, staging, false);
       } else await clearLinks(staging, own);
       faultPoint("parquet:after-link"); // staging is the complete new folder; nothing published

@@ -194,7 +194,7 @@ export class ParquetStore implements Store {
     await this.guard(run, async () => {
       const intent = await this._prepareCommit(state);
       faultPoint("parquet:after-intent"); // crash tests: the intent is durable, nothing published
-      this.kept(run.folder, await applyIntent(run.book, run.folder, intent));
+      this.kept(run.folder, await applyIntent(run.book, run.folder, intent, true));
     });
     this.run = undefined;
     return { rows: run.rows, bytes: run.bytes, locations: run.files.map((f) => join(run.folder, f)) };
