@@ -57,8 +57,7 @@ export async function mirrorTree(
   );
   await each([...have], async ([name, dir]) => {
     const stale =
-      wanted.get(name) !== dir ||
-      (!dir && !same(await lstat(join(from, name)), await lstat(join(to, name))));
+      wanted.get(name) !== dir || (!dir && !same(await lstat(join(from, name)), await lstat(join(to, name))));
     if (stale) {
       await rm(join(to, name), { recursive: true, force: true });
       have.delete(name);
@@ -109,7 +108,9 @@ export async function reconcile(
   prefix = "",
 ): Promise<string[]> {
   const moved: string[] = [];
-  const present = new Map((await readdir(into, { withFileTypes: true })).map((e) => [e.name, e.isDirectory()]));
+  const present = new Map(
+    (await readdir(into, { withFileTypes: true })).map((e) => [e.name, e.isDirectory()]),
+  );
   await each(await readdir(old, { withFileTypes: true }), async (entry) => {
     const source = join(old, entry.name);
     const target = join(into, entry.name);

@@ -152,6 +152,12 @@ async function swapIn(book: string, folder: string, intent: Intent, prepare: () 
     // Neither the new data nor a published folder: the staged files were lost (deleted by hand,
     // a disk error). Put the previous data back and give up on this intent: the committed state
     // stays the previous one, consistent with that data.
+    if (intent.runType !== "full_drop" && (await exists(folder))) {
+      // An incremental run is taken back: its own files out, every old entry in again.
+      for (const name of intent.files) await rm(join(folder, name), { force: true });
+      if (await exists(trash)) await reconcile(trash, folder, intent.runId);
+      await fsyncPath(folder);
+    }
     if ((await exists(trash)) && !(await exists(folder))) await rename(trash, folder);
     await abandon(book, parent);
     throw new Error(`the staged files of run ${intent.runId} are gone; the previous data was put back`);

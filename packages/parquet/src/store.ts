@@ -59,11 +59,6 @@ export class ParquetStore implements Store {
   async open(ctx: WriteContext): Promise<void> {
     const { folder, book } = this.where(ctx.entity);
     const entity = ctx.entity ?? this.create.entity;
-    // Nothing is created before the refusal below: a refused run leaves the disk as it was.
-    this.kept(folder, await rollForward(book, folder));
-    const stored = await readState(book);
-    const entries = await entriesOf(folder);
-    const name = fileNamer(this.options.file_name, entity ?? "", ctx.runId);
     if (await isMountPoint(folder))
       throw new HyggeError(
         "CONFIG_INVALID",
@@ -75,6 +70,11 @@ export class ParquetStore implements Store {
           hint: "point the store's path at a folder inside the mounted file system (e.g. <mount>/lake)",
         },
       );
+    // Nothing is created before the refusals below: a refused run leaves the disk as it was.
+    this.kept(folder, await rollForward(book, folder));
+    const stored = await readState(book);
+    const entries = await entriesOf(folder);
+    const name = fileNamer(this.options.file_name, entity ?? "", ctx.runId);
     if (ctx.runType === "full_drop" && !this.options.replace_existing) {
       const foreign = foreignEntries(entries, hyggeFiles(stored, entries, name));
       if (foreign.length > 0) throw foreignRefused(folder, entity, foreign, stored === undefined);

@@ -123,6 +123,36 @@ describe("errors and dangerous paths around the publish", () => {
     expect(await readdir(book)).toEqual(["state.json"]);
   });
 
+  it("an incremental run whose new file is gone after the swap is taken back, and loaded again", async () => {
+    const dir = await tempDir("lost-after-swap");
+    const folder = join(dir, "out", "events");
+    const book = join(dir, "out", ".hygge", "events");
+    await incremental(dir, 10);
+    const store = makeStore(dir, "events", { path: "out", max_rows_per_file: 5 });
+    await store.open({
+      signal: new AbortController().signal,
+      flow: "f",
+      entity: "events",
+      runId: "r2",
+      runType: "incremental",
+    });
+    for (const batch of sequenceBatches(10, 5, 10)) await store.write(batch);
+    const intent = await store._prepareCommit(incrementalState("r2", "19"));
+    // The swap happened, then the process died; then the run's new file was deleted by hand.
+    await rename(folder, join(book, "trash-r2"));
+    await rename(join(book, "staging-r2"), folder);
+    await writeFile(join(folder, "theirs.txt"), "dropped after the swap");
+    await rm(join(folder, intent.files[0]!));
+    expect(intent.files).toHaveLength(2);
+    const error = await incremental(dir, 20).catch((e: unknown) => e);
+    expect((error as Error).message).toContain("staged files of run r2 are gone");
+    expect(await ids(folder)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(await readFile(join(folder, "theirs.txt"), "utf8")).toBe("dropped after the swap");
+    expect((await incremental(dir, 20)).rows).toBe(10);
+    expect(await ids(folder)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await readdir(book)).toEqual(["state.json"]);
+  });
+
   it("an intent whose staged files are gone puts the previous data back instead of committing", async () => {
     const dir = await tempDir("lost-staging");
     const full = (rows: number, start: number) =>
