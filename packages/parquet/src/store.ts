@@ -3,8 +3,7 @@ import { join } from "node:path";
 import type { CommitReport, CommitState, CreateContext, Store, WriteContext } from "@hygge/core";
 import { faultPoint, HyggeError, isHyggeError } from "@hygge/core";
 import { type Data, type RecordBatch, type Schema, Timestamp } from "apache-arrow";
-import { entriesOf, foreignEntries, foreignRefused, hyggeFiles } from "./foreign.js";
-import { clearLinks, exists, isMountPoint, mirrorTree } from "./link-tree.js";
+import { entriesOf } from "./foreign.js";
 import { type FileNamer, fileNamer } from "./naming.js";
 import type { ResolvedStoreOptions } from "./options.js";
 import { bookkeepingDir, storeLocation } from "./paths.js";
@@ -18,6 +17,7 @@ import {
   readState,
   rollForward,
 } from "./publish.js";
+import { planPublish, refuseForeign, refuseMountPoint, refuseUnsortable } from "./publish-plan.js";
 import { TIMEZONES_KEY } from "./read/parquet-file.js";
 import { compressorFor } from "./write/codecs.js";
 import { ParquetFileWriter } from "./write/file-writer.js";
@@ -59,45 +59,16 @@ export class ParquetStore implements Store {
   async open(ctx: WriteContext): Promise<void> {
     const { folder, book } = this.where(ctx.entity);
     const entity = ctx.entity ?? this.create.entity;
-    if (await isMountPoint(folder))
-      throw new HyggeError(
-        "CONFIG_INVALID",
-        `${folder} is a mount point: hygge stages next to it and publishes by renaming, which cannot cross file systems`,
-        {
-          plugin: PLUGIN,
-          entity,
-          subject: folder,
-          hint: "point the store's path at a folder inside the mounted file system (e.g. <mount>/lake)",
-        },
-      );
-    // Nothing is created before the refusals below: a refused run leaves the disk as it was.
-    this.kept(folder, await rollForward(book, folder));
-    const stored = await readState(book);
-    const entries = await entriesOf(folder);
     const name = fileNamer(this.options.file_name, entity ?? "", ctx.runId);
-    if (ctx.runType === "full_drop" && !this.options.replace_existing) {
-      const foreign = foreignEntries(entries, hyggeFiles(stored, entries, name));
-      if (foreign.length > 0) throw foreignRefused(folder, entity, foreign, stored === undefined);
-    }
+    // Nothing is created before the refusals: a refused run leaves the disk as it was.
+    await refuseMountPoint(folder, entity);
+    this.kept(folder, await rollForward(book, folder));
+    const replaceExisting = this.options.replace_existing;
+    await refuseForeign({ folder, book, entity, runType: ctx.runType, name, replaceExisting });
     await ensureDir(book);
-    const existing = entries.map((e) => e.name);
-    const nextSeq = Math.max(stored?.nextSeq ?? 1, name.nextAfter(existing));
-    if (ctx.runType === "incremental") {
-      const last = existing
-        .filter((f) => f.endsWith(".parquet"))
-        .sort(byBytes)
-        .at(-1);
-      if (last !== undefined && byBytes(name(nextSeq), last) <= 0)
-        throw new HyggeError(
-          "STORE_WRITE_FAILED",
-          `new files (${name(nextSeq)}) would not sort after ${join(folder, last)}`,
-          {
-            plugin: PLUGIN,
-            subject: folder,
-            hint: "use a file_name pattern that starts with {seq} or {run}, or move the odd file away",
-          },
-        );
-    }
+    const existing = (await entriesOf(folder)).map((e) => e.name);
+    const nextSeq = Math.max((await readState(book))?.nextSeq ?? 1, name.nextAfter(existing));
+    if (ctx.runType === "incremental") refuseUnsortable(folder, name(nextSeq), existing);
     const staging = join(book, `staging-${ctx.runId}`);
     await ensureDir(staging);
     this.run = {
@@ -212,10 +183,6 @@ export class ParquetStore implements Store {
     if (run.files.length === 0 && run.schema && run.ctx.runType === "full_drop") await this.writerFor(run);
     this.finishFile(run);
     await fsyncPath(run.staging);
-    // What the folder holds now, and whose it is (files may have been dropped in during the run).
-    const entries = await entriesOf(run.folder);
-    const stored = await readState(run.book);
-    const ours = hyggeFiles(stored, entries, run.name);
     const intent: Intent = {
       version: 1,
       runId: run.ctx.runId,
@@ -224,41 +191,21 @@ export class ParquetStore implements Store {
       files: run.files,
       state,
       nextSeq: run.nextSeq,
+      // What the folder holds now, and whose it is (entries may have been dropped in during the run).
+      ...(await planPublish({
+        folder: run.folder,
+        book: run.book,
+        staging: run.staging,
+        entity: run.ctx.entity ?? this.create.entity,
+        runType: run.ctx.runType,
+        files: run.files,
+        name: run.name,
+        replaceExisting: this.options.replace_existing,
+        logger: this.create.logger,
+      })),
     };
-    if (run.ctx.runType === "full_drop") {
-      const foreign = foreignEntries(entries, ours);
-      if (foreign.length > 0 && !this.options.replace_existing)
-        throw foreignRefused(run.folder, run.ctx.entity ?? this.create.entity, foreign, false, true);
-      intent.replace = entries.map((e) => e.name);
-      intent.published = run.files;
-    } else {
-      intent.published = [...entries.filter((e) => ours.has(e.name)).map((e) => e.name), ...run.files];
-      intent.mode = await this.linkOldFiles(run);
-    }
     await commitIntent(run.book, intent); // the commit point
     return intent;
-  }
-
-  /**
-   * An incremental run is published by one rename of its staging folder over the entity folder, so
-   * staging must also hold every entry of the folder: hard links, made here before the commit point.
-   * Where that is impossible (a file system without hard links, or entries this user may not link)
-   * the new files are renamed in one at a time instead, and the warning says so.
-   */
-  private async linkOldFiles(run: Run): Promise<"swap" | "files"> {
-    const own = new Set(run.files);
-    if (run.files.length === 0 || !(await exists(run.folder))) return "swap";
-    try {
-      await mirrorTree(run.folder, run.staging, own, true);
-      return "swap";
-    } catch (error) {
-      await clearLinks(run.staging, own);
-      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      this.create.logger.warn(
-        `${run.folder}: its entries cannot be hard-linked (${why}); the ${run.files.length} new files are renamed in one at a time, so until the last rename a reader may see part of this run`,
-      );
-      return "files";
-    }
   }
 
   private async guard(run: Run, work: () => Promise<void>): Promise<void> {
@@ -327,10 +274,6 @@ function zoneMetadata(schema: Schema): { key: string; value: string }[] | undefi
     if (zone && zone !== "UTC") zones[f.name] = zone;
   }
   return Object.keys(zones).length > 0 ? [{ key: TIMEZONES_KEY, value: JSON.stringify(zones) }] : undefined;
-}
-
-function byBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function writeFailed(subject: string, error: unknown): HyggeError {
