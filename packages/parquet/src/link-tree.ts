@@ -55,9 +55,15 @@ export async function mirrorTree(
       .filter((e) => !own.has(e.name))
       .map((e) => [e.name, e.isDirectory()]),
   );
+  const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT";
   await each([...have], async ([name, dir]) => {
     const stale =
-      wanted.get(name) !== dir || (!dir && !same(await lstat(join(from, name)), await lstat(join(to, name))));
+      wanted.get(name) !== dir ||
+      (!dir &&
+        !(await Promise.all([lstat(join(from, name)), lstat(join(to, name))]).then(
+          ([a, b]) => same(a, b),
+          (error: unknown) => !gone(error) && Promise.reject(error),
+        )));
     if (stale) {
       await rm(join(to, name), { recursive: true, force: true });
       have.delete(name);
@@ -70,20 +76,31 @@ export async function mirrorTree(
       if (entry.isDirectory()) {
         if (!have.has(entry.name)) await mkdir(target);
         await mirrorTree(source, target, new Set(), strict);
-        await copyAttributes(source, target, true);
+        await copyAttributes(source, target, true, strict);
       } else if (!have.has(entry.name)) await link(source, target);
     } catch (error) {
-      if (strict) throw error;
+      // An entry deleted meanwhile needs no link; any other failure is the caller's with `strict`.
+      if (strict && !gone(error)) throw error;
     }
   });
   await fsyncPath(to);
 }
 
-/** Gives folder `to` the mode and owner (where allowed), and with `times` the times, of folder `from`. */
-export async function copyAttributes(from: string, to: string, times: boolean): Promise<void> {
+/**
+ * Gives folder `to` the mode and owner, and with `times` the times, of folder `from`. An owner
+ * this user may not give is an error with `strict` (the copy would change who owns the folder).
+ */
+export async function copyAttributes(
+  from: string,
+  to: string,
+  times: boolean,
+  strict = false,
+): Promise<void> {
   const info = await stat(from);
   await chmod(to, info.mode & 0o7777);
-  await chown(to, info.uid, info.gid).catch(() => undefined);
+  await chown(to, info.uid, info.gid).catch((error: unknown) => {
+    if (strict) throw error;
+  });
   if (times) await utimes(to, info.atime, info.mtime);
 }
 
