@@ -49,6 +49,12 @@ describe("where a publish cannot be one rename", () => {
       expect(await readFile(join(folder, "notes.txt"), "utf8")).toBe("root's");
       expect((await stat(join(folder, "notes.txt"))).uid).toBe(0);
       expect(await readdir(join(dir, "out", ".hygge", "orders"))).toEqual(["state.json"]);
+      // Without the root-owned file, nobody's next run links its own files and swaps the folder.
+      await rm(join(folder, "notes.txt"));
+      const third = await childRun(dir, { count: 3000, incremental: true, asNobody: true });
+      expect(third.output).toContain("done");
+      expect(third.output).not.toContain("warn:");
+      expect(await idsOf(folder)).toEqual({ n: 3000, d: 3000, lo: 0, hi: 2999 });
     },
   );
 
