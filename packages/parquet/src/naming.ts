@@ -4,6 +4,8 @@ export interface FileNamer {
   (seq: number): string;
   /** The smallest sequence number above every existing file that matches the pattern. */
   nextAfter(existing: readonly string[]): number;
+  /** True for a name this pattern could have produced (any sequence number, entity or run id). */
+  matches(name: string): boolean;
 }
 
 /** File names from a pattern with `{seq}` (zero-padded so names sort), `{entity}` and `{run}`. */
@@ -28,5 +30,6 @@ export function fileNamer(pattern: string, entity: string, runId: string): FileN
     }
     return max + 1;
   };
+  namer.matches = (name) => regex.test(name);
   return namer;
 }

@@ -33,6 +33,12 @@ export const storeOptions = z.strictObject({
     ),
   /** Dictionary-encode columns where it pays (strings mostly). */
   dictionary: z.boolean().default(true),
+  /**
+   * Let a full_drop replace files in the entity folder that hygge did not publish there (files that
+   * were there before hygge's first run, or were put next to its files later). Off: such a
+   * full_drop stops before touching anything.
+   */
+  replace_existing: z.boolean().default(false),
 });
 
 export type ParquetHomeOptions = z.input<typeof homeOptions>;

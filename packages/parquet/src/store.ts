@@ -1,9 +1,10 @@
-import { readdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { CommitReport, CommitState, CreateContext, Store, WriteContext } from "@hygge/core";
 import { faultPoint, HyggeError, isHyggeError } from "@hygge/core";
 import { type Data, type RecordBatch, type Schema, Timestamp } from "apache-arrow";
-import { fileNamer } from "./naming.js";
+import { entriesOf } from "./foreign.js";
+import { type FileNamer, fileNamer } from "./naming.js";
 import type { ResolvedStoreOptions } from "./options.js";
 import { bookkeepingDir, storeLocation } from "./paths.js";
 import {
@@ -16,6 +17,7 @@ import {
   readState,
   rollForward,
 } from "./publish.js";
+import { planPublish, refuseForeign, refuseMountPoint, refuseUnsortable } from "./publish-plan.js";
 import { TIMEZONES_KEY } from "./read/parquet-file.js";
 import { compressorFor } from "./write/codecs.js";
 import { ParquetFileWriter } from "./write/file-writer.js";
@@ -29,7 +31,7 @@ interface Run {
   book: string;
   staging: string;
   nextSeq: number;
-  name: (seq: number) => string;
+  name: FileNamer;
   schema?: Schema;
   pending: RecordBatch[];
   pendingRows: number;
@@ -56,28 +58,17 @@ export class ParquetStore implements Store {
 
   async open(ctx: WriteContext): Promise<void> {
     const { folder, book } = this.where(ctx.entity);
+    const entity = ctx.entity ?? this.create.entity;
+    const name = fileNamer(this.options.file_name, entity ?? "", ctx.runId);
+    // Nothing is created before the refusals: a refused run leaves the disk as it was.
+    await refuseMountPoint(folder, entity);
+    this.kept(folder, await rollForward(book, folder));
+    const replaceExisting = this.options.replace_existing;
+    await refuseForeign({ folder, book, entity, runType: ctx.runType, name, replaceExisting });
     await ensureDir(book);
-    await rollForward(book, folder);
-    const stored = await readState(book);
-    const existing = await readdir(folder).catch(() => [] as string[]);
-    const name = fileNamer(this.options.file_name, ctx.entity ?? this.create.entity ?? "", ctx.runId);
-    const nextSeq = Math.max(stored?.nextSeq ?? 1, name.nextAfter(existing));
-    if (ctx.runType === "incremental") {
-      const last = existing
-        .filter((f) => f.endsWith(".parquet"))
-        .sort(byBytes)
-        .at(-1);
-      if (last !== undefined && byBytes(name(nextSeq), last) <= 0)
-        throw new HyggeError(
-          "STORE_WRITE_FAILED",
-          `new files (${name(nextSeq)}) would not sort after ${join(folder, last)}`,
-          {
-            plugin: PLUGIN,
-            subject: folder,
-            hint: "use a file_name pattern that starts with {seq} or {run}, or move the odd file away",
-          },
-        );
-    }
+    const existing = (await entriesOf(folder)).map((e) => e.name);
+    const nextSeq = Math.max((await readState(book))?.nextSeq ?? 1, name.nextAfter(existing));
+    if (ctx.runType === "incremental") refuseUnsortable(folder, name(nextSeq), existing);
     const staging = join(book, `staging-${ctx.runId}`);
     await ensureDir(staging);
     this.run = {
@@ -174,7 +165,7 @@ export class ParquetStore implements Store {
     await this.guard(run, async () => {
       const intent = await this._prepareCommit(state);
       faultPoint("parquet:after-intent"); // crash tests: the intent is durable, nothing published
-      await applyIntent(run.book, run.folder, intent);
+      this.kept(run.folder, await applyIntent(run.book, run.folder, intent, true));
     });
     this.run = undefined;
     return { rows: run.rows, bytes: run.bytes, locations: run.files.map((f) => join(run.folder, f)) };
@@ -200,6 +191,18 @@ export class ParquetStore implements Store {
       files: run.files,
       state,
       nextSeq: run.nextSeq,
+      // What the folder holds now, and whose it is (entries may have been dropped in during the run).
+      ...(await planPublish({
+        folder: run.folder,
+        book: run.book,
+        staging: run.staging,
+        entity: run.ctx.entity ?? this.create.entity,
+        runType: run.ctx.runType,
+        files: run.files,
+        name: run.name,
+        replaceExisting: this.options.replace_existing,
+        logger: this.create.logger,
+      })),
     };
     await commitIntent(run.book, intent); // the commit point
     return intent;
@@ -240,8 +243,16 @@ export class ParquetStore implements Store {
     const { folder, book } = this.where(undefined);
     if ((await readState(book).catch(() => undefined)) === undefined && !(await readIntent(book)))
       return undefined;
-    await rollForward(book, folder);
+    this.kept(folder, await rollForward(book, folder));
     return (await readState(book))?.state;
+  }
+
+  /** Entries someone put into the folder while hygge was publishing it: kept, and said so. */
+  private kept(folder: string, names: string[]): void {
+    if (names.length > 0)
+      this.create.logger.warn(
+        `${folder}: kept ${names.length} entries that appeared while it was being published (${names.slice(0, 5).join(", ")}); they are not hygge's`,
+      );
   }
 
   async close(): Promise<void> {
@@ -263,10 +274,6 @@ function zoneMetadata(schema: Schema): { key: string; value: string }[] | undefi
     if (zone && zone !== "UTC") zones[f.name] = zone;
   }
   return Object.keys(zones).length > 0 ? [{ key: TIMEZONES_KEY, value: JSON.stringify(zones) }] : undefined;
-}
-
-function byBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function writeFailed(subject: string, error: unknown): HyggeError {
