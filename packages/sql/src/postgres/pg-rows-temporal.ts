@@ -28,7 +28,8 @@ const DAY_MS = 86_400_000;
 const UNITS: TimeUnit[] = ["s", "ms", "us", "ns"];
 /** Arrow time unit → micros per unit (ns: divided, refused when not whole µs). */
 const PER_MICRO = [1_000_000n, 1000n, 1n, 0n] as const;
-const PRECISION = [0, 3, 6, 6] as const; // s, ms, us, ns (PostgreSQL stops at µs)
+/** Declared precision by Arrow unit: s, ms, then none for µs and ns (PostgreSQL's default and maximum, 6). */
+const PRECISION = ["(0)", "(3)", "", ""] as const;
 
 /** Timestamp precision (typmod) → Arrow unit: 0 → s, 1–3 → ms, otherwise µs (PostgreSQL's limit). */
 export function pgTimestampUnit(typmod: number): TimeUnit {
@@ -159,7 +160,7 @@ export const timeRow: PgTypeRow = {
     },
   }),
   takes: (f) => f.type.typeId === Type.Time,
-  ddl: (f) => `time(${PRECISION[(f.type as AnyType).unit as 0 | 1 | 2 | 3]})`,
+  ddl: (f) => `time${PRECISION[(f.type as AnyType).unit as 0 | 1 | 2 | 3]}`,
   binaryTargets: () => ["time without time zone"],
   encode: (data, column) => int64Encoder(data, toMicros(column, (data.type as AnyType).unit, data.values)),
   text: (data, column) => {
@@ -199,7 +200,7 @@ function timestampRowOf(zoned: boolean): PgTypeRow {
     takes: (f) => f.type.typeId === Type.Timestamp && Boolean((f.type as AnyType).timezone) === zoned,
     ddl: (f) => {
       const p = PRECISION[(f.type as AnyType).unit as 0 | 1 | 2 | 3];
-      return zoned ? `timestamp(${p}) with time zone` : `timestamp(${p})`;
+      return zoned ? `timestamp${p} with time zone` : `timestamp${p}`;
     },
     binaryTargets: () => ["timestamp without time zone", "timestamp with time zone"],
     encode: (data, column) => {

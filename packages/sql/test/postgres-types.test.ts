@@ -1,0 +1,316 @@
+import { isHyggeError, runFlow } from "@hygge/core";
+import { batchOf, memoryHome } from "@hygge/core/testing";
+import { afterAll, describe, expect, it } from "@jest/globals";
+import { Field, IntervalMonthDayNano, List, makeData, makeVector, Utf8, vectorFromArray } from "apache-arrow";
+import { dropOwnTables, pgHome, pgStore, readAll, unique, withClient } from "./pg-helpers.js";
+import { postgresServers, testContext } from "./servers.js";
+
+/** Column types and every row as PostgreSQL prints them: the independent view of a table. */
+const dump = (url: string, table: string) =>
+  withClient(url, async (c) => ({
+    types: (
+      await c.query(
+        "SELECT attname, format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = to_regclass(quote_ident($1)) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        [table],
+      )
+    ).rows.map((r) => `${r.attname} ${r.t}`),
+    rows: (await c.query(`SELECT t::text AS r FROM "${table}" t ORDER BY id`)).rows.map((r) => r.r as string),
+  }));
+
+const COLUMNS = `id int PRIMARY KEY, u uuid, j json, jb jsonb, ta text[], i4a int4[], i8a int8[],
+  na numeric(38,10)[], ba bool[], tza timestamptz[], ua uuid[], jba jsonb[], iv interval, iva interval[]`;
+
+/** Rows with nulls, null elements, empty arrays, extremes, and intervals of mixed sign. */
+const VALUES = (offset: number) => `
+  (${offset + 1}, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{ "b" : 1,  "a": [true, null], "a": 2 }', '{"z": 1, "a": {"n": 12345678901234567890.5}}',
+   '{"x","","ü 🚀","with \\"quote\\" and \\\\ backslash","NULL",NULL}', '{-2147483648,2147483647,NULL,0}',
+   '{-9223372036854775808,9223372036854775807}', '{9999999999999999999999999999.9999999999,-0.0000000001,NULL,0}',
+   '{t,f,NULL}', '{"2024-01-01 00:00:00.000001+00","0001-01-01 00:00:00+00 BC",NULL}',
+   '{00000000-0000-0000-0000-000000000000,ffffffff-ffff-ffff-ffff-ffffffffffff}', ARRAY['{"k": [1, 2]}'::jsonb, NULL],
+   '1 year 2 mons 3 days 04:05:06.789', '{"-1 year -2 mons +3 days -04:05:06.000001","0",NULL}'),
+  (${offset + 2}, NULL, NULL, NULL, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '-00:00:00.000001', '{}'),
+  (${offset + 3}, '123e4567-e89b-12d3-a456-426614174000', '[]', 'null', '{NULL}', '{NULL}', NULL, NULL, NULL, NULL, NULL, NULL,
+   '-178000000 years -2147483647 days +2562047:47:16.854775', NULL)`;
+
+describe.each(postgresServers())("PostgreSQL types ($label)", ({ url }) => {
+  const ctx = testContext(url);
+  afterAll(async () => {
+    await ctx.resources.closeAll();
+    await dropOwnTables(url);
+  });
+
+  it("uuid, json, jsonb, 1-D arrays and intervals come back as the same types and values (COPY and cursor reads)", async () => {
+    const source = unique("types_src");
+    const target = unique("types_dst");
+    await withClient(url, async (c) => {
+      await c.query(`CREATE TABLE "${source}" (${COLUMNS})`);
+      await c.query(`INSERT INTO "${source}" VALUES ${VALUES(0)}`);
+    });
+    const run = () =>
+      runFlow({
+        flow: "sqltest",
+        entity: target,
+        home: () => pgHome(ctx, target, { table: source }),
+        store: () => pgStore(ctx, target, { table: target }),
+        runType: "incremental",
+        watermark: { column: "id", primaryKey: ["id"] },
+      });
+    // First run: no watermark yet, binary COPY. Second: a bound parameter, the cursor path.
+    expect((await run()).rows).toBe(3);
+    await withClient(url, (c) => c.query(`INSERT INTO "${source}" VALUES ${VALUES(3)}`));
+    const second = await run();
+    expect(second.since?.value).toBe("3");
+    expect(second.rows).toBe(3);
+    const [a, b] = [await dump(url, source), await dump(url, target)];
+    expect(b.types).toEqual(a.types);
+    expect(b.rows).toEqual(a.rows);
+    expect(b.rows).toHaveLength(6);
+    // json text is kept byte for byte (spacing, key order, duplicate keys).
+    expect(b.rows[0]).toContain('{ ""b"" : 1,  ""a"": [true, null], ""a"": 2 }');
+  });
+
+  it("reads arrays as Arrow lists with their element types and null elements", async () => {
+    const table = unique("types_arrow");
+    await withClient(url, async (c) => {
+      await c.query(`CREATE TABLE "${table}" (${COLUMNS})`);
+      await c.query(`INSERT INTO "${table}" VALUES ${VALUES(0)}`);
+    });
+    const [batch] = await readAll(
+      pgHome(ctx, table, { query: "SELECT * FROM {entity} ORDER BY id", table: undefined }),
+      table,
+    );
+    const types = Object.fromEntries(batch!.schema.fields.map((f) => [f.name, String(f.type)]));
+    expect(types).toMatchObject({
+      ta: "List<Utf8>",
+      i4a: "List<Int32>",
+      i8a: "List<Int64>",
+      na: "List<Decimal[38e+10]>",
+      ba: "List<Bool>",
+      tza: "List<Timestamp<MICROSECOND, UTC>>",
+      ua: "List<FixedSizeBinary[16]>",
+      iv: "Interval<MONTH_DAY_NANO>",
+    });
+    const ta = batch!.getChild("ta")!;
+    expect([...(ta.get(0) as Iterable<unknown>)]).toEqual([
+      "x",
+      "",
+      "ü 🚀",
+      'with "quote" and \\ backslash',
+      "NULL",
+      null,
+    ]);
+    expect([...(ta.get(1) as Iterable<unknown>)]).toEqual([]);
+    expect(ta.get(2)).not.toBeNull();
+    expect([...(batch!.getChild("i8a")!.get(0) as Iterable<unknown>)]).toEqual([
+      -9223372036854775808n,
+      9223372036854775807n,
+    ]);
+    expect(batch!.getChild("i8a")!.get(2)).toBeNull();
+    const ua = batch!.schema.fields.find((f) => f.name === "ua")!;
+    expect((ua.type as List).children[0]!.metadata.get("ARROW:extension:name")).toBe("arrow.uuid");
+    // interval: months, days and nanoseconds kept apart, exact (µs × 1000).
+    const iv = batch!.getChild("iv")!.data[0]!.values as Int32Array;
+    const words = (i: number) => {
+      const v = new DataView(iv.buffer, iv.byteOffset + i * 16, 16);
+      return [v.getInt32(0, true), v.getInt32(4, true), v.getBigInt64(8, true)];
+    };
+    expect(words(0)).toEqual([14, 3, (4n * 3600n + 5n * 60n + 6n) * 1_000_000_000n + 789_000_000n]);
+    expect(words(1)).toEqual([0, 0, -1000n]);
+    expect(words(2)).toEqual([-178000000 * 12, -2147483647, 9223372036854775000n]);
+  });
+
+  it("refuses a multi-dimensional array, naming the column, on both read paths", async () => {
+    const table = unique("types_md");
+    await withClient(url, async (c) => {
+      await c.query(`CREATE TABLE "${table}" (id int, m int[])`);
+      await c.query(`INSERT INTO "${table}" VALUES (1, '{1,2}'), (2, '{{1,2},{3,4}}')`);
+    });
+    // Without a watermark the home reads through binary COPY; with one bound, through the cursor.
+    for (const since of [undefined, { column: "id", kind: "integer" as const, value: "0" }]) {
+      const home = pgHome(ctx, table);
+      const error = await (async () => {
+        const signal = new AbortController().signal;
+        const watermark = since ? { watermark: { column: "id", since } } : {};
+        for await (const _ of home.read({
+          signal,
+          flow: "sqltest",
+          entity: table,
+          runType: "incremental",
+          ...watermark,
+        })) {
+          // drain
+        }
+      })().catch((e: unknown) => e);
+      expect(isHyggeError(error) && error.code).toBe("HOME_READ_FAILED");
+      expect((error as Error).message).toContain('column "m" holds a 2-dimensional array');
+    }
+  });
+
+  it("refuses unconstrained numeric and money with the cast to use", async () => {
+    const table = unique("types_num");
+    await withClient(url, async (c) => {
+      await c.query(`CREATE TABLE "${table}" (id int, amount numeric, cash money, wide numeric(80,2))`);
+      await c.query(`INSERT INTO "${table}" VALUES (1, 1.5, 2, 3)`);
+    });
+    const cases: [string, string, string][] = [
+      ["amount", "numeric (no precision and scale)", "amount::numeric(38,10)"],
+      ["cash", "money", "cash::numeric(19,2)"],
+      ["wide", "numeric(80,2)", "wide::numeric(76,2)"],
+    ];
+    for (const [column, type, cast] of cases) {
+      const error = await readAll(pgHome(ctx, table, { columns: ["id", column] }), table).catch(
+        (e: unknown) => e,
+      );
+      expect(isHyggeError(error) && error.code).toBe("SCHEMA_MISMATCH");
+      expect((error as Error).message).toContain(`column "${column}" has PostgreSQL type ${type}`);
+      expect((error as { hint?: string }).hint).toContain(cast);
+    }
+  });
+
+  it("refuses an interval whose time part exceeds Arrow's 64-bit nanoseconds", async () => {
+    const table = unique("types_ivmax");
+    await withClient(url, async (c) => {
+      await c.query(`CREATE TABLE "${table}" (id int, iv interval)`);
+      await c.query(`INSERT INTO "${table}" VALUES (1, '2562047:47:16.854776')`);
+    });
+    const error = await readAll(pgHome(ctx, table), table).catch((e: unknown) => e);
+    expect(isHyggeError(error) && error.code).toBe("HOME_READ_FAILED");
+    expect((error as Error).message).toContain('column "iv" holds an interval of 9223372036854776µs');
+  });
+
+  it("writes Arrow MonthDayNano exactly and refuses sub-microsecond nanoseconds", async () => {
+    const table = unique("types_iv");
+    const interval = (values: [number, number, bigint][]) => {
+      const words = new Int32Array(values.length * 4);
+      const view = new DataView(words.buffer);
+      values.forEach(([m, d, ns], i) => {
+        view.setInt32(i * 16, m, true);
+        view.setInt32(i * 16 + 4, d, true);
+        view.setBigInt64(i * 16 + 8, ns, true);
+      });
+      return makeVector(makeData({ type: new IntervalMonthDayNano(), length: values.length, data: words }));
+    };
+    const ok = batchOf({
+      id: vectorFromArray([1, 2, 3]),
+      iv: interval([
+        [-14, 3, -14_706_000_001_000n],
+        [0, 0, 0n],
+        [1, -1, 1000n],
+      ]),
+    });
+    await runFlow({
+      flow: "sqltest",
+      entity: table,
+      home: memoryHome([ok]),
+      store: () => pgStore(ctx, table),
+    });
+    const got = await withClient(url, async (c) => ({
+      rows: (await c.query(`SELECT iv::text AS iv FROM "${table}" ORDER BY id`)).rows.map((r) => r.iv),
+      type: (
+        await c.query(
+          `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = to_regclass(quote_ident($1)) AND attname = 'iv'`,
+          [table],
+        )
+      ).rows[0].t,
+    }));
+    expect(got.type).toBe("interval");
+    expect(got.rows).toEqual([
+      "-1 years -2 mons +3 days -04:05:06.000001",
+      "00:00:00",
+      "1 mon -1 days +00:00:00.000001",
+    ]);
+    const bad = batchOf({ id: vectorFromArray([9]), iv: interval([[0, 0, 1n]]) });
+    const error = await runFlow({
+      flow: "sqltest",
+      entity: table,
+      home: memoryHome([bad]),
+      store: () => pgStore(ctx, table),
+    }).catch((e: unknown) => e);
+    expect(isHyggeError(error) && error.message).toContain('column "iv" holds an interval with 1ns');
+    expect(
+      (await withClient(url, (c) => c.query(`SELECT count(*)::int AS n FROM "${table}"`))).rows[0].n,
+    ).toBe(3);
+  });
+
+  it("json columns become json (text kept byte for byte); jsonb read from PostgreSQL stays jsonb", async () => {
+    const table = unique("types_json");
+    const text = ['{ "b" : 1, "a": 2, "a": 3 }', null, "[1,  2]"];
+    const plain = batchOf(
+      { id: vectorFromArray([1, 2, 3]), j: vectorFromArray(text, new Utf8()) },
+      { j: "arrow.json" },
+    );
+    await runFlow({
+      flow: "sqltest",
+      entity: table,
+      home: memoryHome([plain]),
+      store: () => pgStore(ctx, table),
+    });
+    const a = await dump(url, table);
+    expect(a.types).toContain("j json");
+    const values = await withClient(url, async (c) =>
+      (await c.query(`SELECT j::text AS j FROM "${table}" ORDER BY id`)).rows.map((r) => r.j),
+    );
+    expect(values).toEqual(text);
+    // A jsonb column read by hygge carries hygge.postgres.type = jsonb: written back, it is jsonb.
+    const source = unique("types_jsonb");
+    await withClient(url, async (c) => {
+      await c.query(`CREATE TABLE "${source}" (id int, jb jsonb)`);
+      await c.query(`INSERT INTO "${source}" VALUES (1, '{"b": 1, "a": [1.50, "x"]}')`);
+    });
+    const copy = unique("types_jsonb_copy");
+    await runFlow({
+      flow: "sqltest",
+      entity: copy,
+      home: pgHome(ctx, source),
+      store: () => pgStore(ctx, copy),
+    });
+    const [s, t] = [await dump(url, source), await dump(url, copy)];
+    expect(t.types).toEqual(["id integer", "jb jsonb"]);
+    expect(t.rows).toEqual(s.rows);
+  });
+
+  it("loads lists, uuids and intervals into an existing table of other column types (text COPY)", async () => {
+    const table = unique("types_existing");
+    await withClient(url, (c) =>
+      c.query(
+        `CREATE TABLE "${table}" (id bigint, tags varchar(20)[], iv interval(6), u uuid, n numeric(12,3)[])`,
+      ),
+    );
+    const { uuidField } = await import("@hygge/core");
+    const { parseUuid } = await import("@hygge/core");
+    const tags = vectorFromArray(
+      [["a", null, 'q"\\,{}'], [], null],
+      new List(new Field("item", new Utf8(), true)),
+    );
+    const iv = (() => {
+      const words = new Int32Array(12);
+      const view = new DataView(words.buffer);
+      view.setInt32(0, -1, true);
+      view.setBigInt64(8, -1000n, true);
+      view.setInt32(20, 5, true);
+      return makeVector(makeData({ type: new IntervalMonthDayNano(), length: 3, data: words }));
+    })();
+    const u = vectorFromArray(
+      [
+        parseUuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+        null,
+        parseUuid("00000000-0000-0000-0000-000000000001"),
+      ],
+      uuidField("u").type,
+    );
+    const batch = batchOf({ id: vectorFromArray([1, 2, 3]), tags, iv, u }, { u: "arrow.uuid" });
+    await runFlow({
+      flow: "sqltest",
+      entity: table,
+      home: memoryHome([batch]),
+      store: () => pgStore(ctx, table),
+      runType: "incremental",
+    });
+    const d = await dump(url, table);
+    expect(d.rows).toEqual([
+      '(1,"{a,NULL,""q\\\\""\\\\\\\\,{}""}","-1 mons -00:00:00.000001",a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11,)',
+      '(2,{},"5 days",,)',
+      "(3,,00:00:00,00000000-0000-0000-0000-000000000001,)",
+    ]);
+  });
+});
