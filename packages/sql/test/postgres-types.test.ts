@@ -130,7 +130,7 @@ describe.each(postgresServers())("PostgreSQL types ($label)", ({ url }) => {
       const home = pgHome(ctx, table);
       const error = await (async () => {
         const signal = new AbortController().signal;
-        const watermark = since ? { watermark: { column: "id", since } } : {};
+        const watermark = since ? { watermark: { column: "id", primaryKey: ["id"], since } } : {};
         for await (const _ of home.read({
           signal,
           flow: "sqltest",
