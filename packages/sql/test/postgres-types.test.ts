@@ -18,7 +18,7 @@ const dump = (url: string, table: string) =>
   }));
 
 const COLUMNS = `id int PRIMARY KEY, u uuid, j json, jb jsonb, ta text[], i4a int4[], i8a int8[],
-  na numeric(38,10)[], ba bool[], tza timestamptz[], ua uuid[], jba jsonb[], iv interval, iva interval[]`;
+  na numeric(38,10)[], ba bool[], tza timestamptz[], ua uuid[], jba jsonb[], iv interval, iva interval[], t0 time(0), t3 time(3), t6 time[]`;
 
 /** Rows with nulls, null elements, empty arrays, extremes, and intervals of mixed sign. */
 const VALUES = (offset: number) => `
@@ -27,10 +27,11 @@ const VALUES = (offset: number) => `
    '{-9223372036854775808,9223372036854775807}', '{9999999999999999999999999999.9999999999,-0.0000000001,NULL,0}',
    '{t,f,NULL}', '{"2024-01-01 00:00:00.000001+00","0001-01-01 00:00:00+00 BC",NULL}',
    '{00000000-0000-0000-0000-000000000000,ffffffff-ffff-ffff-ffff-ffffffffffff}', ARRAY['{"k": [1, 2]}'::jsonb, NULL],
-   '1 year 2 mons 3 days 04:05:06.789', '{"-1 year -2 mons +3 days -04:05:06.000001","0",NULL}'),
-  (${offset + 2}, NULL, NULL, NULL, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '-00:00:00.000001', '{}'),
+   '1 year 2 mons 3 days 04:05:06.789', '{"-1 year -2 mons +3 days -04:05:06.000001","0",NULL}',
+   '23:59:59', '00:00:00.001', '{23:59:59.999999,NULL}'),
+  (${offset + 2}, NULL, NULL, NULL, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '-00:00:00.000001', '{}', NULL, NULL, '{}'),
   (${offset + 3}, '123e4567-e89b-12d3-a456-426614174000', '[]', 'null', '{NULL}', '{NULL}', NULL, NULL, NULL, NULL, NULL, NULL,
-   '-178000000 years -2147483647 days +2562047:47:16.854775', NULL)`;
+   '-178000000 years -2147483647 days +2562047:47:16.854775', NULL, '00:00:00', '24:00:00', NULL)`;
 
 describe.each(postgresServers())("PostgreSQL types ($label)", ({ url }) => {
   const ctx = testContext(url);
@@ -89,7 +90,11 @@ describe.each(postgresServers())("PostgreSQL types ($label)", ({ url }) => {
       tza: "List<Timestamp<MICROSECOND, UTC>>",
       ua: "List<FixedSizeBinary[16]>",
       iv: "Interval<MONTH_DAY_NANO>",
+      t0: "Time32<SECOND>",
+      t3: "Time32<MILLISECOND>",
+      t6: "List<Time64<MICROSECOND>>",
     });
+    expect([0, 1, 2].map((i) => batch!.getChild("t3")!.data[0]!.values[i])).toEqual([1, 0, 86_400_000]);
     const ta = batch!.getChild("ta")!;
     expect([...(ta.get(0) as Iterable<unknown>)]).toEqual([
       "x",

@@ -5,6 +5,8 @@ import {
   DateDay,
   IntervalMonthDayNano,
   TimeMicrosecond,
+  TimeMillisecond,
+  TimeSecond,
   Timestamp,
   Type,
 } from "apache-arrow";
@@ -148,17 +150,28 @@ export const timeRow: PgTypeRow = {
   name: "time without time zone",
   oids: [1083],
   arrayOids: [1183],
-  read: () => ({
-    type: new TimeMicrosecond(),
-    builder: (capacity) => new FixedBuilder(new TimeMicrosecond(), BigInt64Array, () => 0, capacity),
-    decoder: (b) => {
-      const fixed = b as FixedBuilder;
-      return (buf, start) => {
-        const i = fixed.slot();
-        fixed.array[i] = buf.readBigInt64BE(start);
-      };
-    },
-  }),
+  // time(0) → Time32 s, time(1–3) → Time32 ms, otherwise Time64 µs (as timestamps).
+  read: (column) => {
+    const unit = pgTimestampUnit(column.typmod);
+    const type =
+      unit === "s" ? new TimeSecond() : unit === "ms" ? new TimeMillisecond() : new TimeMicrosecond();
+    const wide = unit === "us";
+    const per = unit === "s" ? 1_000_000n : 1000n;
+    return {
+      type,
+      builder: (capacity) => new FixedBuilder(type, wide ? BigInt64Array : Int32Array, () => 0, capacity),
+      decoder: (b) => {
+        const fixed = b as FixedBuilder;
+        return (buf, start) => {
+          const micros = buf.readBigInt64BE(start);
+          const i = fixed.slot();
+          // Values of time(p ≤ 3) are whole units of 10^-p s: the division is exact.
+          if (wide) fixed.array[i] = micros;
+          else fixed.array[i] = Number(micros / per);
+        };
+      },
+    };
+  },
   takes: (f) => f.type.typeId === Type.Time,
   ddl: (f) => `time${PRECISION[(f.type as AnyType).unit as 0 | 1 | 2 | 3]}`,
   binaryTargets: () => ["time without time zone"],
