@@ -318,4 +318,59 @@ describe.each(postgresServers())("PostgreSQL types ($label)", ({ url }) => {
       "(3,,00:00:00,00000000-0000-0000-0000-000000000001,)",
     ]);
   });
+
+  it("refuses values an existing table's numeric(p,s) or timestamp(p) would round (binary and text COPY)", async () => {
+    const { decimalVector, int64Vector } = await import("@hygge/core/testing");
+    const { Int64, TimestampMicrosecond } = await import("apache-arrow");
+    for (const idType of ["bigint", "integer"]) {
+      // A bigint id matches the Arrow Int64 (binary COPY); an integer id makes it text COPY.
+      const table = unique("types_round");
+      await withClient(url, (c) =>
+        c.query(
+          `CREATE TABLE "${table}" (id ${idType}, amount numeric(12,2), at timestamp(0), amounts numeric(12,2)[])`,
+        ),
+      );
+      const load = (amount: string, at: bigint, inner: string) =>
+        runFlow({
+          flow: "sqltest",
+          entity: table,
+          home: memoryHome([
+            batchOf({
+              id: int64Vector(new Int64(), [1n]),
+              amount: decimalVector(38, 10, [amount]),
+              at: int64Vector(new TimestampMicrosecond(), [at]),
+              amounts: makeVector(
+                makeData({
+                  type: new List(new Field("item", decimalVector(38, 10, ["0"]).type, true)),
+                  length: 1,
+                  nullCount: 0,
+                  valueOffsets: new Int32Array([0, 2]),
+                  child: decimalVector(38, 10, [inner, null]).data[0]!,
+                }),
+              ),
+            }),
+          ]),
+          store: () => pgStore(ctx, table),
+          runType: "incremental",
+        }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(await load("1.5000000000", 1_000_000n, "2.25")).toBeUndefined();
+      const amountError = await load("1.5050000000", 1_000_000n, "2.25");
+      expect(isHyggeError(amountError) && amountError.code).toBe("STORE_WRITE_FAILED");
+      expect((amountError as Error).message).toContain('column "amount" holds 1.5050000000');
+      expect((amountError as { hint?: string }).hint).toContain("numeric(12,2)");
+      const atError = await load("1", 1_500_000n, "2.25");
+      expect((atError as Error).message).toContain('column "at" holds 1500000us');
+      const listError = await load("1", 1_000_000n, "-0.001");
+      expect((listError as Error).message).toContain('column "amounts" holds -0.0010000000');
+      const rows = await withClient(
+        url,
+        async (c) =>
+          (await c.query(`SELECT amount::text AS a, at::text AS t, amounts::text AS l FROM "${table}"`)).rows,
+      );
+      expect(rows).toEqual([{ a: "1.50", t: "1970-01-01 00:00:01", l: "{2.25,NULL}" }]);
+    }
+  });
 });

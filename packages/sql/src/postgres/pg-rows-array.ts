@@ -124,6 +124,16 @@ export function arrayRow(element: PgTypeRow): PgTypeRow {
         },
       };
     },
+    guard: (data, column, typmod) => {
+      const childData = data.children[0]!;
+      const check = element.guard?.(childData, column, typmod);
+      if (!check) return undefined;
+      const range = bounds(data);
+      return (i) => {
+        const [startAt, end] = range(i);
+        for (let j = startAt; j < end; j++) if (childData.getValid(j)) check(j);
+      };
+    },
     text: (data, column): Cell => {
       const childData = data.children[0]!;
       const cell = element.text!(childData, column);

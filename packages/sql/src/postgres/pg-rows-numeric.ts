@@ -1,7 +1,7 @@
 import { formatDecimal, wordsToBigInt } from "@hygge/core";
 import { type Data, Decimal, makeVector, Type } from "apache-arrow";
 import { DecimalBuilder } from "../arrow/column-builder.js";
-import { type AnyType, type PgTypeRow, readRefused, typeRefused } from "./pg-type-row.js";
+import { type AnyType, type PgTypeRow, readRefused, typeRefused, writeRefused } from "./pg-type-row.js";
 
 /** Arrow Decimal256 holds 76 digits; PostgreSQL numeric up to 1000. */
 const MAX_PRECISION = 76;
@@ -130,7 +130,27 @@ export const numericRow: PgTypeRow = {
     const values = data.values as Uint32Array;
     return (i) => formatDecimal(wordsToBigInt(values, i * words, words), t.scale);
   },
+  guard: numericGuard,
 };
+
+/** Refuses decimals with more fraction digits than a target numeric(p,s) keeps (PostgreSQL would round them). */
+function numericGuard(data: Data, column: string, typmod: number): ((i: number) => void) | undefined {
+  const target = pgNumericPrecision(typmod);
+  const t = data.type as AnyType;
+  if (!target || t.typeId !== Type.Decimal || target[1] >= t.scale) return undefined;
+  const words = (t.bitWidth as number) / 32;
+  const values = data.values as Uint32Array;
+  const unit = 10n ** BigInt(t.scale - target[1]);
+  return (i) => {
+    const v = wordsToBigInt(values, i * words, words);
+    if (v % unit !== 0n)
+      throw writeRefused(
+        column,
+        `${formatDecimal(v, t.scale)}`,
+        `The column is numeric(${target[0]},${target[1]}), which would round it: widen the column's scale, or round the value before loading.`,
+      );
+  };
+}
 
 /** money depends on lc_monetary and has no decimal scale of its own: cast it. */
 export const moneyRow: PgTypeRow = {

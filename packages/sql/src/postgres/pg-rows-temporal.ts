@@ -71,6 +71,28 @@ function toMicros(column: string, unit: number, values: any): (i: number) => big
   };
 }
 
+/**
+ * Refuses times and timestamps with more fraction digits than a target time(p) / timestamp(p)
+ * keeps (PostgreSQL would round them); typmod -1 is 6 digits.
+ */
+function precisionGuard(data: Data, column: string, typmod: number): ((i: number) => void) | undefined {
+  const unit = (data.type as AnyType).unit as number;
+  const digits = unit === ArrowTimeUnit.SECOND ? 0 : unit === ArrowTimeUnit.MILLISECOND ? 3 : 6;
+  const kept = typmod < 0 ? 6 : typmod;
+  if (kept >= digits) return undefined;
+  const micros = toMicros(column, unit, data.values);
+  const step = 10n ** BigInt(6 - kept);
+  return (i) => {
+    const v = micros(i);
+    if (v % step !== 0n)
+      throw writeRefused(
+        column,
+        `${data.values[i]}${UNITS[unit]}`,
+        `The column keeps ${kept} fraction digits of a second, which would round it: widen the column (e.g. timestamp(6)), or truncate the value before loading.`,
+      );
+  };
+}
+
 function int64Encoder(data: Data, value: (i: number) => bigint): PgEncoder {
   return {
     bytes: data.length * 12,
@@ -176,6 +198,7 @@ export const timeRow: PgTypeRow = {
   ddl: (f) => `time${PRECISION[(f.type as AnyType).unit as 0 | 1 | 2 | 3]}`,
   binaryTargets: () => ["time without time zone"],
   encode: (data, column) => int64Encoder(data, toMicros(column, (data.type as AnyType).unit, data.values)),
+  guard: precisionGuard,
   text: (data, column) => {
     const micros = toMicros(column, (data.type as AnyType).unit, data.values);
     return (i) => formatTimeMicros(micros(i));
@@ -216,6 +239,7 @@ function timestampRowOf(zoned: boolean): PgTypeRow {
       return zoned ? `timestamp${p} with time zone` : `timestamp${p}`;
     },
     binaryTargets: () => ["timestamp without time zone", "timestamp with time zone"],
+    guard: precisionGuard,
     encode: (data, column) => {
       const micros = toMicros(column, (data.type as AnyType).unit, data.values);
       return int64Encoder(data, (i) => micros(i) - PG_EPOCH_MICROS);

@@ -63,6 +63,11 @@ export interface PgTypeRow {
   encode?(data: Data, column: string): PgEncoder | undefined;
   /** COPY text of a column this row takes (used when the target column has another type). */
   text?(data: Data, column: string): Cell;
+  /**
+   * For a target column declared with `typmod` (an existing table's numeric(p,s), timestamp(p)…):
+   * a check refusing value `i` when PostgreSQL would round it to fit; undefined when every value fits.
+   */
+  guard?(data: Data, column: string, typmod: number): ((i: number) => void) | undefined;
 }
 
 /** A value the home cannot carry exactly: names the column and what to do. */

@@ -1,6 +1,15 @@
 import type { RecordBatch, Schema } from "apache-arrow";
 import type { Writer } from "./pg-type-row.js";
-import { pgBinaryWritable, pgWriteCodec } from "./postgres-type-table.js";
+import { pgWriteCodec as codec, pgBinaryWritable } from "./postgres-type-table.js";
+
+/** A writer that checks each value against the target column first (no check: the writer itself). */
+function guarded(write: Writer, guard: ((i: number) => void) | undefined): Writer {
+  if (!guard) return write;
+  return (buf, at, i) => {
+    guard(i);
+    return write(buf, at, i);
+  };
+}
 
 /** COPY BINARY framing: signature, flags, header extension length; a -1 field count ends it. */
 export const COPY_BINARY_HEADER = Buffer.concat([
@@ -18,22 +27,31 @@ export function binaryCompatible(schema: Schema, actual: ReadonlyMap<string, str
   return schema.fields.every((f) => {
     if (!pgBinaryWritable(f)) return false;
     const type = actual.get(f.name);
-    return type !== undefined && pgWriteCodec(f).binaryTargets.includes(type);
+    return type !== undefined && codec(f).binaryTargets.includes(type);
   });
 }
 
-/** A batch as COPY BINARY tuples (no header or trailer), encoded from the Arrow buffers. */
-export function encodeCopyBinary(batch: RecordBatch): Buffer {
+/**
+ * A batch as COPY BINARY tuples (no header or trailer), encoded from the Arrow buffers.
+ * `typmods` (by column name) are the declared modifiers of an existing table's columns: values
+ * PostgreSQL would round to fit them are refused.
+ */
+export function encodeCopyBinary(batch: RecordBatch, typmods?: ReadonlyMap<string, number>): Buffer {
   const fields = batch.schema.fields;
   const columns = fields.map((_, c) => batch.getChildAt(c)!.data[0]!);
   const n = batch.numRows;
   let size = n * 2;
   const writers: Writer[] = [];
   for (let c = 0; c < fields.length; c++) {
-    const encoder = pgWriteCodec(fields[c]!).encode(columns[c]!);
+    const encoder = codec(fields[c]!).encode(columns[c]!);
     if (!encoder) throw new Error(`column "${fields[c]!.name}" has no binary COPY encoder`);
     size += encoder.bytes;
-    writers.push(encoder.write);
+    writers.push(
+      guarded(
+        encoder.write,
+        typmods && codec(fields[c]!).guard(columns[c]!, typmods.get(fields[c]!.name) ?? -1),
+      ),
+    );
   }
   const buf = Buffer.allocUnsafe(size);
   const nullable = columns.map((d) => d.nullCount > 0);

@@ -13,10 +13,21 @@ export function copyEscape(text: string): string {
  * A batch as COPY FROM STDIN text format rows (tab-separated, \N for null): for target columns
  * whose type differs from the type table's (PostgreSQL then converts the text), and for the
  * Arrow types without a binary encoder (dictionaries, large strings, nested values as jsonb).
+ * `typmods`: as for encodeCopyBinary.
  */
-export function encodeCopyText(batch: RecordBatch): Buffer {
+export function encodeCopyText(batch: RecordBatch, typmods?: ReadonlyMap<string, number>): Buffer {
   const columns = batch.schema.fields.map((_, c) => batch.getChildAt(c)!.data[0]!);
-  const cells = batch.schema.fields.map((f, c) => pgWriteCodec(f).text(columns[c]!));
+  const cells = batch.schema.fields.map((f, c) => {
+    const codec = pgWriteCodec(f);
+    const cell = codec.text(columns[c]!);
+    const guard = typmods && codec.guard(columns[c]!, typmods.get(f.name) ?? -1);
+    return guard
+      ? (i: number) => {
+          guard(i);
+          return cell(i);
+        }
+      : cell;
+  });
   const n = batch.numRows;
   const last = columns.length - 1;
   let out = "";

@@ -15,7 +15,6 @@ import {
 import { encodeCopyText } from "./postgres-copy-encode.js";
 import { copyRead, describeRead, HexRowDecoder, type ReadPlan } from "./postgres-copy-read.js";
 import { postgresSql } from "./postgres-sql.js";
-import { pgBinaryWritable } from "./postgres-type-table.js";
 
 type CursorCtor = typeof Cursor;
 type CopyFrom = typeof import("pg-copy-streams").from;
@@ -113,7 +112,7 @@ export class PostgresSession implements SqlSession {
   rollback = async () => void (await this.client.query("ROLLBACK"));
 
   async bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad> {
-    const binary = await this.binaryCompatible(table, schema);
+    const { binary, typmods } = await this.targetColumns(table, schema);
     const columns = schema.fields.map((f) => postgresSql.quote(f.name)).join(", ");
     const format = binary ? " (FORMAT binary)" : "";
     const stream = this.client.query(
@@ -134,7 +133,7 @@ export class PostgresSession implements SqlSession {
       async write(batch) {
         if (failure) throw failure;
         rows += batch.numRows;
-        const data = binary ? encodeCopyBinary(batch) : encodeCopyText(batch);
+        const data = binary ? encodeCopyBinary(batch, typmods) : encodeCopyText(batch, typmods);
         stream.write(data);
         // Let the socket send one batch while the next is encoded; wait only beyond that.
         if (stream.writableLength > MAX_BUFFERED) await Promise.race([once(stream, "drain"), done]);
@@ -156,15 +155,20 @@ export class PostgresSession implements SqlSession {
 
   /**
    * Binary COPY needs every column's type to match the type table's exactly; true for tables hygge
-   * created from the schema, checked against the catalog for tables that already existed.
+   * created from the schema, checked against the catalog for tables that already existed. The
+   * columns' declared modifiers let the encoders refuse values the table would round.
    */
-  private async binaryCompatible(table: TableRef, schema: Schema): Promise<boolean> {
-    if (!schema.fields.every(pgBinaryWritable)) return false;
+  private async targetColumns(
+    table: TableRef,
+    schema: Schema,
+  ): Promise<{ binary: boolean; typmods: Map<string, number> }> {
     const { rows } = await this.client.query({
-      text: "SELECT attname, atttypid::regtype::text AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+      text: "SELECT attname, atttypid::regtype::text AS type, atttypmod AS typmod FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
       values: [postgresSql.table(table)],
     });
-    return binaryCompatible(schema, new Map(rows.map((r) => [String(r.attname), String(r.type)])));
+    const typmods = new Map(rows.map((r) => [String(r.attname), Number(r.typmod)]));
+    const binary = binaryCompatible(schema, new Map(rows.map((r) => [String(r.attname), String(r.type)])));
+    return { binary, typmods };
   }
 
   release(destroy = false): void {

@@ -119,6 +119,8 @@ export interface PgWriteCodec {
   /** Binary COPY encoder, or undefined when the field is written in text format. */
   encode(data: Data): PgEncoder | undefined;
   text(data: Data): Cell;
+  /** The check of values a target column declared with `typmod` would round (undefined: none). */
+  guard(data: Data, typmod: number): ((i: number) => void) | undefined;
 }
 
 /** The row writing `field`, or SCHEMA_MISMATCH naming the column. */
@@ -131,6 +133,7 @@ export function pgWriteCodec(field: Field): PgWriteCodec {
       ddl: inner.ddl,
       binaryTargets: inner.binaryTargets,
       encode: () => undefined,
+      guard: () => undefined,
       text: (data) => {
         const cell = inner.text(data.dictionary!.data[0]!);
         const indices = data.values as ArrayLike<number | bigint>;
@@ -150,6 +153,7 @@ export function pgWriteCodec(field: Field): PgWriteCodec {
     binaryTargets: row.binaryTargets?.(field) ?? [],
     encode: (data) => row.encode?.(data, field.name),
     text: (data) => row.text!(data, field.name),
+    guard: (data, typmod) => row.guard?.(data, field.name, typmod),
   };
 }
 
