@@ -92,6 +92,7 @@ function textReader(metadata?: Map<string, string>, skip = 0): PgReader {
     type,
     ...(metadata ? { metadata } : {}),
     builder: (capacity) => new VarBuilder(type, String, capacity),
+    textIsBinary: skip === 0,
     decoder: (b) => {
       const v = b as VarBuilder;
       return skip === 0
@@ -272,6 +273,8 @@ export const charRow: PgTypeRow = {
     const reader = textReader();
     return {
       ...reader,
+      // Its text output escapes bytes above 127 (\ooo): the cursor path reads the byte itself.
+      textIsBinary: false,
       decoder: (b) => {
         const push = reader.decoder(b);
         return (buf, start, length) => {

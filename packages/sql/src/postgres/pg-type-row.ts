@@ -22,6 +22,8 @@ export interface PgReader {
   /** A builder of `capacity` rows and the decoder writing binary values into it. */
   builder(capacity: number): ColumnBuilder;
   decoder(builder: ColumnBuilder): Decode;
+  /** True when the type's text output is its binary form (UTF-8 text): the cursor path reads it as is. */
+  textIsBinary?: boolean;
 }
 
 /**

@@ -13,8 +13,12 @@ type CopyTo = typeof import("pg-copy-streams").to;
 export interface ReadPlan {
   schema: Schema;
   readers: PgReader[];
-  /** The statement selecting every column in PostgreSQL's binary form, by position. */
-  wrapped(binaryAs: "copy" | "hex"): string;
+  /**
+   * The statement selecting every column by position: as is for COPY (binary format), and for the
+   * cursor (text format) each column's binary form through its send function, in base64, except
+   * text-like columns, whose text is their binary form.
+   */
+  wrapped(binaryAs: "copy" | "base64"): string;
 }
 
 /**
@@ -49,7 +53,7 @@ export async function describeRead(client: PoolClient, statement: Statement): Pr
     wrapped: (binaryAs) =>
       binaryAs === "copy"
         ? `SELECT ${aliases.join(", ")} FROM ${from}`
-        : `SELECT ${aliases.map((a, i) => `${sends![i]}(${a})`).join(", ")} FROM ${from}`,
+        : `SELECT ${aliases.map((a, i) => (readers[i]!.textIsBinary ? a : `encode(${sends![i]}(${a}), 'base64')`)).join(", ")} FROM ${from}`,
   };
   if (statement.params.length > 0) {
     // The cursor path (bound parameters) reads each value's binary form as bytea through its type's send function.
@@ -117,12 +121,14 @@ export async function* copyRead(
 }
 
 /**
- * Turns cursor rows of `plan.wrapped("hex")` (each value its binary form as bytea hex text) into
+ * Turns cursor rows of `plan.wrapped("base64")` (each value its binary form in base64, or
+ * the text of a text-like column) into
  * batches through the same decoders as COPY: one exact codec per type for both read paths.
  */
-export class HexRowDecoder {
+export class SendRowDecoder {
   private readonly builders: ColumnBuilder[];
   private readonly decoders: Decode[];
+  private readonly base64: boolean[];
   private scratch = Buffer.allocUnsafe(1 << 12);
 
   constructor(
@@ -130,6 +136,7 @@ export class HexRowDecoder {
     batchSize: number,
   ) {
     ({ builders: this.builders, decoders: this.decoders } = decoding(plan, batchSize));
+    this.base64 = plan.readers.map((r) => !r.textIsBinary);
   }
 
   batch(rows: readonly (readonly (string | null)[])[]): RecordBatch {
@@ -141,11 +148,14 @@ export class HexRowDecoder {
           this.builders[c]!.pushNull();
           continue;
         }
-        const bytes = (value.length - 2) >> 1;
+        const base64 = this.base64[c]!;
+        const bytes = base64 ? ((value.length + 3) >> 2) * 3 : value.length * 3;
         if (bytes > this.scratch.length)
           this.scratch = Buffer.allocUnsafe(Math.max(bytes, this.scratch.length * 2));
-        // "\x…": bytea in hex output (the session sets bytea_output = 'hex').
-        const n = this.scratch.write(value.substring(2), 0, bytes, "hex");
+        // encode(…, 'base64') breaks lines every 76 characters: Node's decoder skips them.
+        const n = base64
+          ? this.scratch.write(value, 0, bytes, "base64")
+          : this.scratch.write(value, 0, "utf8");
         this.decoders[c]!(this.scratch, 0, n);
       }
     }

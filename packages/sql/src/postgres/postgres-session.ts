@@ -13,7 +13,7 @@ import {
   encodeCopyBinary,
 } from "./postgres-copy-binary.js";
 import { encodeCopyText } from "./postgres-copy-encode.js";
-import { copyRead, describeRead, HexRowDecoder, type ReadPlan } from "./postgres-copy-read.js";
+import { copyRead, describeRead, type ReadPlan, SendRowDecoder } from "./postgres-copy-read.js";
 import { postgresSql } from "./postgres-sql.js";
 
 type CursorCtor = typeof Cursor;
@@ -72,7 +72,7 @@ export class PostgresSession implements SqlSession {
   ): AsyncIterable<RecordBatch> {
     const cursor = this.client.query(
       new this.drivers.Cursor(
-        plan.wrapped("hex"),
+        plan.wrapped("base64"),
         statement.params as unknown[],
         { rowMode: "array", types: rawTypes } as never,
       ),
@@ -90,7 +90,7 @@ export class PostgresSession implements SqlSession {
         });
       });
     try {
-      const decoder = new HexRowDecoder(plan, options.batchSize);
+      const decoder = new SendRowDecoder(plan, options.batchSize);
       for (let first = true; ; first = false) {
         if (options.signal.aborted) throw abortError(options.signal);
         const rows = await read(options.batchSize);
