@@ -373,4 +373,77 @@ describe.each(postgresServers())("PostgreSQL types ($label)", ({ url }) => {
       expect(rows).toEqual([{ a: "1.50", t: "1970-01-01 00:00:01", l: "{2.25,NULL}" }]);
     }
   });
+
+  it("writes the Arrow-only types exactly (unsigned, Float16, Date64, time units in binary COPY; large and dictionary strings, nested lists in text COPY)", async () => {
+    const { int64Vector } = await import("@hygge/core/testing");
+    const arrow = await import("apache-arrow");
+    const table = unique("types_arrow_only");
+    const dict = arrow.vectorFromArray(
+      ["a", "b", null, "a"],
+      new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()),
+    );
+    const batch = batchOf({
+      id: vectorFromArray([1, 2, 3, 4], new arrow.Int32()),
+      u8: vectorFromArray([255, 0, null, 1], new arrow.Uint8()),
+      u32: vectorFromArray([4294967295, 0, null, 1], new arrow.Uint32()),
+      u64: int64Vector(new arrow.Uint64(), [18446744073709551615n as never, 0n, null, 1n]),
+      f16: vectorFromArray([1.5, -0.25, null, 65504], new arrow.Float16()),
+      d64: int64Vector(new arrow.DateMillisecond(), [0n, 86_400_000n, null, -86_400_000n]),
+      t_ns: int64Vector(new arrow.TimeNanosecond(), [86_399_999_999_000n, 0n, null, 1000n]),
+      t_ms: vectorFromArray([86_399_999, 0, null, 1], new arrow.TimeMillisecond()),
+    });
+    const textual = batchOf({
+      id: vectorFromArray([1, 2, 3, 4], new arrow.Int32()),
+      large: vectorFromArray(["x", "", null, "ü"], new arrow.LargeUtf8()),
+      dict,
+      nested: vectorFromArray(
+        [[[1], [2, 3]], [], null, [[]]],
+        new List(new Field("item", new List(new Field("item", new arrow.Int32(), true)), true)),
+      ),
+    });
+    const other = unique("types_arrow_text");
+    await runFlow({
+      flow: "sqltest",
+      entity: table,
+      home: memoryHome([batch]),
+      store: () => pgStore(ctx, table),
+    });
+    await runFlow({
+      flow: "sqltest",
+      entity: other,
+      home: memoryHome([textual]),
+      store: () => pgStore(ctx, other),
+    });
+    const [d, t] = [await dump(url, table), await dump(url, other)];
+    expect(d.types).toEqual([
+      "id integer",
+      "u8 smallint",
+      "u32 bigint",
+      "u64 numeric(20,0)",
+      "f16 real",
+      "d64 date",
+      "t_ns time without time zone",
+      "t_ms time(3) without time zone",
+    ]);
+    expect(d.rows).toEqual([
+      "(1,255,4294967295,18446744073709551615,1.5,1970-01-01,23:59:59.999999,23:59:59.999)",
+      "(2,0,0,0,-0.25,1970-01-02,00:00:00,00:00:00)",
+      "(3,,,,,,,)",
+      "(4,1,1,1,65504,1969-12-31,00:00:00.000001,00:00:00.001)",
+    ]);
+    expect(t.types).toEqual(["id integer", "large text", "dict text", "nested jsonb"]);
+    expect(t.rows).toEqual(['(1,x,a,"[[1], [2, 3]]")', '(2,"",b,[])', "(3,,,)", "(4,ü,a,[[]])"]);
+    const midday = batchOf({
+      id: vectorFromArray([5], new arrow.Int32()),
+      d64: int64Vector(new arrow.DateMillisecond(), [43_200_000n]),
+    });
+    const error = await runFlow({
+      flow: "sqltest",
+      entity: table,
+      home: memoryHome([midday]),
+      store: () => pgStore(ctx, table),
+      runType: "incremental",
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('column "d64" holds date64 value 43200000ms (not midnight)');
+  });
 });
