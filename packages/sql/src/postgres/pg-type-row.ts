@@ -1,5 +1,5 @@
 import { HyggeError } from "@hygge/core";
-import type { Data, DataType, Field } from "apache-arrow";
+import { type Data, type DataType, type Field, makeVector } from "apache-arrow";
 import type { ColumnBuilder } from "../arrow/column-builder.js";
 
 /** A result column as PostgreSQL describes it (RowDescription / pg_attribute). */
@@ -152,6 +152,12 @@ export function swapped(values: ArrayBufferView, width: 2 | 4 | 8): Writer {
     buf[at + 5] = src[i * 2]!;
     return at + 6;
   };
+}
+
+/** COPY text of values whose JavaScript string form is PostgreSQL's input form (numbers, strings). */
+export function same(data: Data): Cell {
+  const v = makeVector(data);
+  return (i) => String(v.get(i));
 }
 
 /** A field's type with its members readable (Arrow's classes type them per subclass). */

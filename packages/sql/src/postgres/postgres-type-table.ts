@@ -1,30 +1,11 @@
 import { cellToJson, HyggeError, type Watermark } from "@hygge/core";
 import { type Data, type DataType, Field, makeVector, Type } from "apache-arrow";
 import { arrayRow } from "./pg-rows-array.js";
+import { intervalRow } from "./pg-rows-interval.js";
 import { moneyRow, numericRow } from "./pg-rows-numeric.js";
-import {
-  boolRow,
-  byteaRow,
-  charRow,
-  float4Row,
-  float8Row,
-  int2Row,
-  int4Row,
-  int8Row,
-  jsonbRow,
-  jsonRow,
-  oidRow,
-  textRow,
-  uuidRow,
-} from "./pg-rows-scalar.js";
-import {
-  dateRow,
-  intervalRow,
-  temporalWatermark,
-  timeRow,
-  timestampRow,
-  timestamptzRow,
-} from "./pg-rows-temporal.js";
+import { boolRow, float4Row, float8Row, int2Row, int4Row, int8Row, oidRow } from "./pg-rows-scalar.js";
+import { dateRow, temporalWatermark, timeRow, timestampRow, timestamptzRow } from "./pg-rows-temporal.js";
+import { byteaRow, charRow, jsonbRow, jsonRow, textRow, uuidRow } from "./pg-rows-text.js";
 import type { AnyType, Cell, PgColumn, PgEncoder, PgReader, PgTypeRow } from "./pg-type-row.js";
 
 /** The scalar types hygge reads and writes; each is also read and written as a 1-D array. */
