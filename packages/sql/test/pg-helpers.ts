@@ -54,3 +54,15 @@ export async function dropOwnTables(url: string): Promise<void> {
       .catch(() => undefined);
   });
 }
+
+/** Column types and every row as PostgreSQL prints them: the independent view of a table. */
+export const tableDump = (url: string, table: string) =>
+  withClient(url, async (c) => ({
+    types: (
+      await c.query(
+        "SELECT attname, format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = to_regclass(quote_ident($1)) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        [table],
+      )
+    ).rows.map((r) => `${r.attname} ${r.t}`),
+    rows: (await c.query(`SELECT t::text AS r FROM "${table}" t ORDER BY id`)).rows.map((r) => r.r as string),
+  }));

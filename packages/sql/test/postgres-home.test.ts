@@ -1,4 +1,4 @@
-import { isHyggeError, runFlow, toRows } from "@hygge/core";
+import { formatUuid, isHyggeError, runFlow, toRows } from "@hygge/core";
 import { MemoryBackend, memoryStore } from "@hygge/core/testing";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import type { RecordBatch } from "apache-arrow";
@@ -19,11 +19,11 @@ describe.each(postgresServers())("PostgreSQL home ($label)", ({ url, checksPassw
     const table = unique("types");
     await withClient(url, async (c) => {
       await c.query(`CREATE TABLE "${table}" (
-        id integer, i2 smallint, i8 bigint, n numeric(38,10), n0 numeric(5,0), nu numeric, r real, d double precision,
+        id integer, i2 smallint, i8 bigint, n numeric(38,10), n0 numeric(5,0), n60 numeric(60,5), r real, d double precision,
         b boolean, t text, vc varchar(10), ch char(3), by bytea, dt date, tm time(6), ts0 timestamp(0), ts3 timestamp(3),
         ts6 timestamp, tz timestamptz, u uuid, j json, jb jsonb, x xml)`);
       await c.query(`INSERT INTO "${table}" VALUES
-        (1, -32768, -9223372036854775808, '-1234567890123456789012345678.0123456789', 99999, 1.5e-20, 3.25, 1e308,
+        (1, -32768, -9223372036854775808, '-1234567890123456789012345678.0123456789', 99999, '-1234567890123456789012345678901234567890123456789012345.00001', 3.25, 1e308,
          true, 'ünï
 tab	', 'abc', 'x', '\\x00ff', '0001-01-01 BC', '23:59:59.999999', '2024-02-29 12:00:01', '1969-12-31 23:59:59.999',
          '2024-01-01 00:00:00.000001', '2024-06-01 12:00:00.5+02', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"a": 1}', '{"b": [1, 2]}', '<a>x</a>'),
@@ -39,7 +39,7 @@ tab	', 'abc', 'x', '\\x00ff', '0001-01-01 BC', '23:59:59.999999', '2024-02-29 12
       "i8:Int64",
       "n:Decimal[38e+10]",
       "n0:Decimal[5e0]",
-      "nu:Utf8",
+      "n60:Decimal[60e+5]",
       "r:Float32",
       "d:Float64",
       "b:Bool",
@@ -53,7 +53,7 @@ tab	', 'abc', 'x', '\\x00ff', '0001-01-01 BC', '23:59:59.999999', '2024-02-29 12
       "ts3:Timestamp<MILLISECOND>",
       "ts6:Timestamp<MICROSECOND>",
       "tz:Timestamp<MICROSECOND, UTC>",
-      "u:Utf8",
+      "u:FixedSizeBinary[16]",
       "j:Utf8",
       "jb:Utf8",
       "x:Utf8",
@@ -65,7 +65,7 @@ tab	', 'abc', 'x', '\\x00ff', '0001-01-01 BC', '23:59:59.999999', '2024-02-29 12
       i8: "-9223372036854775808",
       n: "-1234567890123456789012345678.0123456789",
       n0: "99999",
-      nu: "0.000000000000000000015",
+      n60: "-1234567890123456789012345678901234567890123456789012345.00001",
       r: 3.25,
       d: 1e308,
       b: true,
@@ -79,7 +79,7 @@ tab	', 'abc', 'x', '\\x00ff', '0001-01-01 BC', '23:59:59.999999', '2024-02-29 12
       ts3: expect.anything(),
       ts6: expect.anything(),
       tz: expect.anything(),
-      u: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+      u: expect.anything(),
       j: '{"a": 1}',
       jb: '{"b": [1, 2]}',
       x: "<a>x</a>",
@@ -87,6 +87,11 @@ tab	', 'abc', 'x', '\\x00ff', '0001-01-01 BC', '23:59:59.999999', '2024-02-29 12
     const b = got[0]!;
     const raw = (name: string) => (b.getChild(name)!.data[0]!.values as BigInt64Array | Int32Array)[0];
     expect(Array.from(b.getChild("by")!.get(0) as Uint8Array)).toEqual([0, 255]);
+    expect(formatUuid(b.getChild("u")!.get(0) as Uint8Array)).toBe("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+    const meta = (name: string) => Object.fromEntries(b.schema.fields.find((f) => f.name === name)!.metadata);
+    expect(meta("u")).toEqual({ "ARROW:extension:name": "arrow.uuid" });
+    expect(meta("j")).toEqual({ "ARROW:extension:name": "arrow.json", "hygge.postgres.type": "json" });
+    expect(meta("jb")).toEqual({ "ARROW:extension:name": "arrow.json", "hygge.postgres.type": "jsonb" });
     expect(raw("dt")).toBe(-719528); // 1 BC = astronomical year 0
     expect(raw("tm")).toBe(86_399_999_999n);
     expect(raw("ts0")).toBe(1709208001n);
@@ -98,11 +103,12 @@ tab	', 'abc', 'x', '\\x00ff', '0001-01-01 BC', '23:59:59.999999', '2024-02-29 12
 
   it("names the column and type of an unsupported column", async () => {
     const table = unique("unsupported");
-    await withClient(url, (c) => c.query(`CREATE TABLE "${table}" (id int, span interval)`));
+    await withClient(url, (c) => c.query(`CREATE TABLE "${table}" (id int, span int4range)`));
     const error = await readAll(pgHome(ctx, table), table).catch((e: unknown) => e);
     expect(isHyggeError(error) && error.code).toBe("SCHEMA_MISMATCH");
     expect((error as Error).message).toContain('column "span"');
-    expect((error as Error).message).toContain("interval");
+    expect((error as Error).message).toContain("int4range");
+    expect((error as { hint?: string }).hint).toContain("span::text");
   });
 
   it("reads only the configured columns, from a table named with {entity}", async () => {

@@ -291,7 +291,7 @@ describe.each(postgresServers())("PostgreSQL store ($label)", ({ url }) => {
       binary: "\\x",
       utf8: "",
       float64: "-1e+300",
-      list_int32: "[]",
+      list_int32: "{}",
       struct: '{"a": null, "b": ""}',
     });
     const cols = await withClient(url, async (c) =>
@@ -306,6 +306,9 @@ describe.each(postgresServers())("PostgreSQL store ($label)", ({ url }) => {
     expect(cols).toContain("decimal_9_2 numeric(9,2)");
     expect(cols).toContain("int8 smallint");
     expect(cols).toContain("float32 real");
+    expect(cols).toContain("list_int32 integer[]");
+    expect(cols).toContain("uuid uuid");
+    expect(cols).toContain("json json");
     expect(toRows([typeMatrix(["ts_ns"])]).length).toBe(5);
   });
 

@@ -9,6 +9,8 @@ export type Convert<T> = (value: never) => T;
  */
 export interface ColumnBuilder {
   readonly type: DataType;
+  /** Values pushed since the last `finish()`. */
+  readonly count: number;
   push(value: unknown): void;
   pushNull(): void;
   finish(): Data;
@@ -26,6 +28,9 @@ abstract class Base implements ColumnBuilder {
     protected capacity: number,
   ) {
     this.validity = new Uint8Array((capacity + 7) >> 3);
+  }
+  get count(): number {
+    return this.length;
   }
   protected grow(): void {
     this.capacity *= 2;
@@ -195,19 +200,21 @@ export class VarBuilder extends Base {
   }
 }
 
-/** Decimal128 from unscaled BigInts, written as four little-endian words. */
+/** Decimal128 / Decimal256 from unscaled BigInts, written as little-endian 32-bit words. */
 export class DecimalBuilder extends Base {
   private words: Uint32Array;
+  private readonly width: number;
   constructor(
     type: Decimal,
     private readonly convert: (value: any) => bigint,
     capacity: number,
   ) {
     super(type, capacity);
-    this.words = new Uint32Array(capacity * 4);
+    this.width = type.bitWidth / 32;
+    this.words = new Uint32Array(capacity * this.width);
   }
   protected growValues(): void {
-    const v = new Uint32Array(this.capacity * 4);
+    const v = new Uint32Array(this.capacity * this.width);
     v.set(this.words);
     this.words = v;
   }
@@ -215,16 +222,93 @@ export class DecimalBuilder extends Base {
     this.set(this.slot(), value);
   }
   protected set(i: number, value: unknown): void {
-    let v = BigInt.asUintN(128, typeof value === "bigint" ? value : this.convert(value));
-    for (let w = 0; w < 4; w++) {
-      this.words[i * 4 + w] = Number(v & 0xffffffffn);
+    const width = this.width;
+    let v = BigInt.asUintN(width * 32, typeof value === "bigint" ? value : this.convert(value));
+    for (let w = 0; w < width; w++) {
+      this.words[i * width + w] = Number(v & 0xffffffffn);
       v >>= 32n;
     }
   }
   finish(): Data {
-    const data = this.words.slice(0, this.length * 4);
+    const data = this.words.slice(0, this.length * this.width);
     this.words.fill(0);
     return makeData({ type: this.type, data, ...this.take() } as never);
+  }
+}
+
+/**
+ * Fixed-width values of `width` bytes each (FixedSizeBinary, Interval MonthDayNano): decoders
+ * write into `bytes` at `slot() * width`.
+ */
+export class StrideBuilder extends Base {
+  private values: Uint8Array;
+  constructor(
+    type: DataType,
+    readonly width: number,
+    capacity: number,
+  ) {
+    super(type, capacity);
+    this.values = new Uint8Array(capacity * width);
+  }
+  protected growValues(): void {
+    const v = new Uint8Array(this.capacity * this.width);
+    v.set(this.values);
+    this.values = v;
+  }
+  protected set(): void {
+    throw new Error("StrideBuilder takes values through slot() and bytes");
+  }
+  /** The current byte array; take it after `slot()`, which may grow it. */
+  get bytes(): Uint8Array {
+    return this.values;
+  }
+  finish(): Data {
+    const bytes = this.values.slice(0, this.length * this.width);
+    this.values.fill(0);
+    // Interval data is typed as Int32 words; FixedSizeBinary as bytes.
+    const data =
+      (this.type as DataType & { ArrayType: { BYTES_PER_ELEMENT: number } }).ArrayType.BYTES_PER_ELEMENT === 4
+        ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2)
+        : bytes;
+    return makeData({ type: this.type, data, ...this.take() } as never);
+  }
+}
+
+/** A List column: offsets into a child builder that receives the elements. */
+export class ListBuilder extends Base {
+  private offsets: Int32Array;
+  constructor(
+    type: DataType,
+    readonly child: ColumnBuilder & { readonly count: number },
+    capacity: number,
+  ) {
+    super(type, capacity);
+    this.offsets = new Int32Array(capacity + 1);
+  }
+  protected growValues(): void {
+    const v = new Int32Array(this.capacity + 1);
+    v.set(this.offsets);
+    this.offsets = v;
+  }
+  protected set(): void {
+    throw new Error("ListBuilder takes values through open() and close()");
+  }
+  /** Starts a valid list; push its elements into `child`, then call `close()`. */
+  open(): void {
+    this.slot();
+  }
+  close(): void {
+    this.offsets[this.length] = this.child.count;
+  }
+  override pushNull(): void {
+    super.pushNull();
+    this.offsets[this.length] = this.child.count;
+  }
+  finish(): Data {
+    const valueOffsets = this.offsets.slice(0, this.length + 1);
+    this.offsets[0] = 0;
+    const child = this.child.finish();
+    return makeData({ type: this.type, valueOffsets, child, ...this.take() } as never);
   }
 }
 

@@ -1,23 +1,20 @@
 import { once } from "node:events";
 import { HyggeError } from "@hygge/core";
-import { Field, makeData, RecordBatch, Schema, Struct } from "apache-arrow";
+import type { RecordBatch, Schema } from "apache-arrow";
 import type { PoolClient } from "pg";
 import type Cursor from "pg-cursor";
-import type { ColumnBuilder } from "../arrow/column-builder.js";
 import type { BulkLoad, SqlSession, Statement, StreamOptions } from "../dialect.js";
 import { abortError } from "../errors.js";
 import type { TableRef } from "../table-ref.js";
 import {
-  binaryEncodable,
-  binaryTypeMatches,
+  binaryCompatible,
   COPY_BINARY_HEADER,
   COPY_BINARY_TRAILER,
   encodeCopyBinary,
 } from "./postgres-copy-binary.js";
 import { encodeCopyText } from "./postgres-copy-encode.js";
-import { copyRead, describeForCopy } from "./postgres-copy-read.js";
+import { copyRead, describeRead, type ReadPlan, SendRowDecoder } from "./postgres-copy-read.js";
 import { postgresSql } from "./postgres-sql.js";
-import { type PgField, pgColumnBuilder, pgReadable, unsupportedType } from "./postgres-types.js";
 
 type CursorCtor = typeof Cursor;
 type CopyFrom = typeof import("pg-copy-streams").from;
@@ -52,11 +49,12 @@ export class PostgresSession implements SqlSession {
   }
 
   async *stream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
+    // Every column through the type table; a type it cannot read exactly is refused before any row.
+    const plan = await describeRead(this.client, statement);
     // Without parameters, binary COPY is the fast path; a bound watermark needs the cursor.
-    const fields = statement.params.length === 0 ? await describeForCopy(this.client, statement) : undefined;
-    if (fields) {
+    if (statement.params.length === 0) {
       try {
-        yield* copyRead(this.client, this.drivers.copyTo, statement, fields, options, (stream) => {
+        yield* copyRead(this.client, this.drivers.copyTo, plan, options, (stream) => {
           this.onDead = (error) => stream.destroy(error instanceof Error ? error : new Error(String(error)));
         });
       } finally {
@@ -64,52 +62,40 @@ export class PostgresSession implements SqlSession {
       }
       return;
     }
-    yield* this.cursorStream(statement, options);
+    yield* this.cursorStream(statement, plan, options);
   }
 
-  private async *cursorStream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
+  private async *cursorStream(
+    statement: Statement,
+    plan: ReadPlan,
+    options: StreamOptions,
+  ): AsyncIterable<RecordBatch> {
     const cursor = this.client.query(
       new this.drivers.Cursor(
-        statement.text,
+        plan.wrapped("base64"),
         statement.params as unknown[],
         { rowMode: "array", types: rawTypes } as never,
       ),
     );
     let failed = false;
     const read = (n: number) =>
-      new Promise<{ rows: (string | null)[][]; fields: PgField[] }>((resolve, reject) => {
+      new Promise<(string | null)[][]>((resolve, reject) => {
         // A connection that dies between reads never answers: fail the read instead of waiting.
         if (this.dead) return reject(this.dead);
         this.onDead = reject;
-        cursor.read(n, (err, rows, result) => {
+        cursor.read(n, (err, rows) => {
           this.onDead = undefined;
           if (err) reject(err);
-          else resolve({ rows: rows as never, fields: result.fields });
+          else resolve(rows as never);
         });
       });
     try {
-      let schema: Schema | undefined;
-      let builders: ColumnBuilder[] = [];
+      const decoder = new SendRowDecoder(plan, options.batchSize);
       for (let first = true; ; first = false) {
         if (options.signal.aborted) throw abortError(options.signal);
-        const { rows, fields } = await read(options.batchSize);
-        if (!schema) {
-          const unreadable = fields.find((f) => !pgReadable(f.dataTypeID));
-          if (unreadable) {
-            await cursor.close();
-            throw unsupportedType(unreadable, await this.typeName(unreadable));
-          }
-          builders = fields.map((f) => pgColumnBuilder(f, options.batchSize, ""));
-          schema = new Schema(fields.map((f, i) => new Field(f.name, builders[i]!.type, true)));
-        }
+        const rows = await read(options.batchSize);
         if (rows.length === 0 && !first) break;
-        const width = builders.length;
-        for (const row of rows) for (let c = 0; c < width; c++) builders[c]!.push(row[c]);
-        const children = builders.map((b) => b.finish());
-        yield new RecordBatch(
-          schema,
-          makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }),
-        );
+        yield decoder.batch(rows);
         if (rows.length < options.batchSize) break;
       }
     } catch (error) {
@@ -121,22 +107,12 @@ export class PostgresSession implements SqlSession {
     }
   }
 
-  private async typeName(field: PgField): Promise<string> {
-    const r = await this.client
-      .query({
-        text: "SELECT format_type($1::oid, $2::int) AS t",
-        values: [field.dataTypeID, field.dataTypeModifier],
-      })
-      .catch(() => undefined);
-    return (r?.rows[0]?.t as string | undefined) ?? `oid ${field.dataTypeID}`;
-  }
-
   begin = async () => void (await this.client.query("BEGIN"));
   commit = async () => void (await this.client.query("COMMIT"));
   rollback = async () => void (await this.client.query("ROLLBACK"));
 
   async bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad> {
-    const binary = await this.binaryCompatible(table, schema);
+    const { binary, typmods } = await this.targetColumns(table, schema);
     const columns = schema.fields.map((f) => postgresSql.quote(f.name)).join(", ");
     const format = binary ? " (FORMAT binary)" : "";
     const stream = this.client.query(
@@ -157,7 +133,7 @@ export class PostgresSession implements SqlSession {
       async write(batch) {
         if (failure) throw failure;
         rows += batch.numRows;
-        const data = binary ? encodeCopyBinary(batch) : encodeCopyText(batch);
+        const data = binary ? encodeCopyBinary(batch, typmods) : encodeCopyText(batch, typmods);
         stream.write(data);
         // Let the socket send one batch while the next is encoded; wait only beyond that.
         if (stream.writableLength > MAX_BUFFERED) await Promise.race([once(stream, "drain"), done]);
@@ -178,17 +154,21 @@ export class PostgresSession implements SqlSession {
   }
 
   /**
-   * Binary COPY needs every column's type to match the Arrow type exactly; true for tables hygge
-   * created from the schema, checked against the catalog for tables that already existed.
+   * Binary COPY needs every column's type to match the type table's exactly; true for tables hygge
+   * created from the schema, checked against the catalog for tables that already existed. The
+   * columns' declared modifiers let the encoders refuse values the table would round.
    */
-  private async binaryCompatible(table: TableRef, schema: Schema): Promise<boolean> {
-    if (!schema.fields.every((f) => binaryEncodable(f.type))) return false;
+  private async targetColumns(
+    table: TableRef,
+    schema: Schema,
+  ): Promise<{ binary: boolean; typmods: Map<string, number> }> {
     const { rows } = await this.client.query({
-      text: "SELECT attname, atttypid::regtype::text AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+      text: "SELECT attname, atttypid::regtype::text AS type, atttypmod AS typmod FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
       values: [postgresSql.table(table)],
     });
-    const actual = new Map(rows.map((r) => [String(r.attname), String(r.type)]));
-    return schema.fields.every((f) => binaryTypeMatches(f, actual.get(f.name)));
+    const typmods = new Map(rows.map((r) => [String(r.attname), Number(r.typmod)]));
+    const binary = binaryCompatible(schema, new Map(rows.map((r) => [String(r.attname), String(r.type)])));
+    return { binary, typmods };
   }
 
   release(destroy = false): void {

@@ -1,10 +1,11 @@
-import { type CommitState, HyggeError, type Watermark } from "@hygge/core";
+import { type CommitState, HyggeError } from "@hygge/core";
 import type { Schema } from "apache-arrow";
-import { formatDate, formatTimestamp, type TimeUnit } from "../arrow/temporal.js";
 import type { SqlGenerator, Statement } from "../dialect.js";
 import { stateParams, stripSemicolon } from "../sql-text.js";
 import type { TableRef } from "../table-ref.js";
-import { pgColumnType } from "./postgres-ddl-types.js";
+import { pgColumnType, watermarkParam } from "./postgres-type-table.js";
+
+export { watermarkParam };
 
 /** "name" with embedded quotes doubled: config can never break out of an identifier. */
 export function pgQuote(identifier: string): string {
@@ -19,22 +20,6 @@ export function pgQuote(identifier: string): string {
 const table = (ref: TableRef) =>
   ref.schema ? `${pgQuote(ref.schema)}.${pgQuote(ref.name)}` : pgQuote(ref.name);
 const list = (names: readonly string[]) => names.map(pgQuote).join(", ");
-
-/** The watermark as text PostgreSQL casts to the column's type (bound as a parameter, never inlined). */
-export function watermarkParam(since: Watermark): string {
-  switch (since.kind) {
-    case "timestamp": {
-      const text = formatTimestamp(BigInt(since.value), (since.unit ?? "us") as TimeUnit, 9);
-      return since.timezone ? `${text}+00` : text;
-    }
-    case "date":
-      return since.unit === "ms"
-        ? formatDate(Math.floor(Number(since.value) / 86_400_000))
-        : formatDate(Number(since.value));
-    default:
-      return since.value;
-  }
-}
 
 export const postgresSql: SqlGenerator = {
   quote: pgQuote,
