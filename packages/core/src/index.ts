@@ -77,8 +77,15 @@ export { backoffDelay, type RetryPolicy, sleep } from "./flow/retry.js";
 export { type FlowOptions, newRunId, runFlow } from "./flow/run-flow.js";
 export { compareCodePoints, WatermarkTracker, watermarkKind } from "./flow/watermark.js";
 export { fsyncDir, writeFileAtomic } from "./journal/atomic-write.js";
-export { FileJournal, type JournalRecord } from "./journal/file-journal.js";
-export { acquireLock, type ProjectLock } from "./journal/lock.js";
+export { FileJournal, type JournalRecord, type JournalWatermark } from "./journal/file-journal.js";
+export {
+  acquireLock,
+  acquireLockFile,
+  type HeldLock,
+  LOCK_DEFAULTS,
+  type LockOptions,
+  type ProjectLock,
+} from "./journal/lock.js";
 export {
   type BlockPlan,
   configError,
