@@ -208,7 +208,8 @@ export class WatermarkTracker {
       else if (this.lower !== undefined) {
         const c = cmp(value, this.lower);
         if (c < 0) k = false;
-        else if (atSince !== "all" && cmp(value, this.since!) === 0) {
+        // Without a lookback (atSince is not "all") the lower bound is `since` itself.
+        else if (c === 0 && atSince !== "all") {
           k = atSince === "new" && keyCols.length > 0 && !this.seen.has(key(i));
         }
       }
