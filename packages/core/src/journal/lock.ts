@@ -65,6 +65,11 @@ export async function acquireLock(
 export async function acquireLockFile(file: string, options: LockOptions = {}): Promise<HeldLock> {
   const heartbeatMs = options.heartbeatMs ?? LOCK_DEFAULTS.heartbeatMs;
   const staleMs = options.staleMs ?? Math.max(LOCK_DEFAULTS.staleMs, heartbeatMs * 3);
+  if (!(heartbeatMs > 0) || staleMs < heartbeatMs * 2) {
+    throw new RangeError(
+      `lock ${file}: staleMs (${staleMs}) must be at least twice heartbeatMs (${heartbeatMs})`,
+    );
+  }
   const mine: LockInfo = {
     ...(await currentIdentity()),
     startedAt: new Date().toISOString(),
