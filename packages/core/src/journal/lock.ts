@@ -1,19 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { link, mkdir, open, readFile, rename, rm, stat, utimes } from "node:fs/promises";
+import { link, mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { HyggeError } from "../errors.js";
-import { currentIdentity, type Liveness, liveness, type ProcessIdentity } from "./process-identity.js";
+import { hold } from "./lock-hold.js";
+import { ageOf, type HeldLock, heldHere, type LockInfo, readInfo } from "./lock-info.js";
+import { currentIdentity, type Liveness, liveness } from "./process-identity.js";
 
-/** What a lock file holds: who, since when, for what, and how often it proves it is alive. */
-interface LockInfo extends ProcessIdentity {
-  startedAt: string;
-  command?: string;
-  /** Unique per acquisition: a lock is ours only if it carries our token. */
-  token?: string;
-  /** The holder touches the file's mtime this often, and is stale once the mtime is staleMs old. */
-  heartbeatMs?: number;
-  staleMs?: number;
-}
+export type { HeldLock } from "./lock-info.js";
 
 export interface LockOptions {
   /** Shown to whoever is refused (redact secrets first). */
@@ -28,20 +21,11 @@ export interface LockOptions {
   onLost?: (reason: string) => void;
 }
 
-export interface HeldLock {
-  readonly file: string;
-  /** True once the lock file was found removed or taken by another process. */
-  readonly lost: boolean;
-  release(): Promise<void>;
-}
 export type ProjectLock = HeldLock;
 
 export const LOCK_DEFAULTS = { heartbeatMs: 5_000, staleMs: 30_000 } as const;
 /** A lock or takeover guard being written is unreadable for a moment; past this it was abandoned. */
 const PARTIAL_MS = 5_000;
-
-/** Tokens of the locks this process holds (a holder with our own pid is alive only if listed here). */
-const heldHere = new Set<string>();
 
 /** The project lock: `<dir>/lock`. */
 export async function acquireLock(
@@ -151,23 +135,6 @@ function lockedError(
   );
 }
 
-async function readInfo(file: string): Promise<LockInfo | undefined> {
-  try {
-    const info = JSON.parse(await readFile(file, "utf8")) as LockInfo;
-    return info && typeof info === "object" && typeof info.pid === "number" ? info : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function ageOf(file: string): Promise<number | undefined> {
-  try {
-    return Date.now() - (await stat(file)).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sameHolder = (a: LockInfo | undefined, b: LockInfo | undefined) =>
@@ -242,63 +209,4 @@ async function clearAbandonedGuard(guard: string): Promise<void> {
     await link(aside, guard).catch(() => undefined);
   }
   await rm(aside, { force: true });
-}
-
-/** The held lock: heartbeat until released; the timer never keeps the process alive. */
-function hold(
-  file: string,
-  mine: LockInfo,
-  heartbeatMs: number,
-  onLost?: (reason: string) => void,
-): HeldLock {
-  const token = mine.token!;
-  heldHere.add(token);
-  let released = false;
-  let lost = false;
-  let beating = false;
-  const markLost = (reason: string) => {
-    if (released || lost) return;
-    lost = true;
-    clearInterval(timer);
-    heldHere.delete(token);
-    try {
-      onLost?.(reason);
-    } catch {
-      // A broken callback must not turn into an unhandled rejection in a timer.
-    }
-  };
-  const beat = async () => {
-    if (beating || released) return;
-    beating = true;
-    try {
-      const current = await readInfo(file);
-      if (released) return;
-      if (current?.token !== token) {
-        markLost(current ? `taken over by pid ${current.pid} on ${current.host}` : `${file} was removed`);
-        return;
-      }
-      const now = new Date();
-      await utimes(file, now, now);
-    } catch (error) {
-      markLost(`${file}: ${(error as Error).message}`);
-    } finally {
-      beating = false;
-    }
-  };
-  const timer = setInterval(() => void beat(), heartbeatMs);
-  timer.unref();
-  return {
-    file,
-    get lost() {
-      return lost;
-    },
-    async release() {
-      if (released) return;
-      released = true;
-      clearInterval(timer);
-      heldHere.delete(token);
-      const current = await readInfo(file);
-      if (current?.token === token) await rm(file, { force: true });
-    },
-  };
 }
