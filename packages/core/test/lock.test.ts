@@ -143,6 +143,21 @@ describe("lock liveness does not rest on the pid alone", () => {
     await lock.release();
   });
 
+  it("a slow process that saw the dead holder never moves aside the lock another process just took", async () => {
+    const { acquireLockFile: acquireHere, takeOver } = await import("../src/journal/lock.js");
+    const file = path.join(await tmp(), "lock");
+    const dead = { ...identity(), startedAt: "2020-01-01T00:00:00Z", token: "dead" };
+    await writeFile(file, JSON.stringify(dead));
+    // Meanwhile a faster process cleared it and took the lock...
+    await rm(file);
+    const fresh = await acquireHere(file, { command: "fresh" });
+    // ...and only now does the slow one act on what it saw.
+    await takeOver(file, dead, 30_000);
+    expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({ command: "fresh" });
+    expect(fresh.lost).toBe(false);
+    await fresh.release();
+  });
+
   it("processes racing over a stale-heartbeat lock take it one at a time", async () => {
     for (let round = 0; round < 3; round++) {
       const dir = await tmp();

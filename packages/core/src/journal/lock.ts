@@ -150,9 +150,9 @@ const sameHolder = (a: LockInfo | undefined, b: LockInfo | undefined) =>
  * Clears a stale lock. Only one process at a time may, under `<file>.takeover` (O_EXCL), and it
  * checks again under that right that the lock still holds the same holder and is still stale:
  * otherwise a lock freshly taken by a third process could be moved aside by a slower one that saw
- * the dead holder a moment before.
+ * the dead holder a moment before. Exported for tests only (not from the package index).
  */
-async function takeOver(file: string, stale: LockInfo | undefined, staleMs: number): Promise<void> {
+export async function takeOver(file: string, stale: LockInfo | undefined, staleMs: number): Promise<void> {
   const guard = `${file}.takeover`;
   const me: LockInfo = {
     ...(await currentIdentity()),
