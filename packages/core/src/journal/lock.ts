@@ -40,9 +40,10 @@ export async function acquireLock(
 /**
  * An exclusive lock file, created with O_EXCL. A second holder is refused with a LOCKED error
  * naming the first. The holder's liveness is checked exactly where this machine can (same boot
- * and pid namespace: pid and process start time), and otherwise by a heartbeat: the holder
- * refreshes the file's mtime every `heartbeatMs`, and a lock whose mtime is older than `staleMs`
- * is stale whatever its pid says. A stale lock is cleared under a second O_EXCL file
+ * and pid namespace: a missing pid, or one reused by a process with another start time, is dead;
+ * our own pid is alive only if this process holds the lock), and otherwise by a heartbeat: the
+ * holder refreshes the file's mtime every `heartbeatMs`, and a lock whose holder cannot be checked
+ * exactly is stale once its mtime is older than `staleMs`, whatever its pid says. A stale lock is cleared under a second O_EXCL file
  * (`<file>.takeover`) after checking again that it still holds the same stale holder, so a lock
  * just taken by a live process is never moved aside.
  */
