@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { cleanup, hygge, hyggeSignal, memoryProject, TWO_FLOWS } from "./helpers.js";
@@ -97,6 +98,30 @@ describe("journal, lock and history", () => {
     });
     expect(fs.existsSync(lockFile)).toBe(true);
     const r = hygge(["go", "--flow", "stock"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(lockFile)).toBe(false);
+  });
+
+  test("a lock left by a killed run in another container (pid 1 there) is judged by its heartbeat", () => {
+    const dir = memoryProject();
+    const lockFile = path.join(dir, ".hygge", "lock");
+    fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+    // pid 1 exists here too (init), but this lock comes from another pid namespace.
+    const left = {
+      pid: 1,
+      host: os.hostname(),
+      pidns: "pid:[1]",
+      startedAt: "2026-01-01T00:00:00Z",
+      command: "hygge go",
+    };
+    fs.writeFileSync(lockFile, JSON.stringify(left));
+    const fresh = hygge(["go"], { cwd: dir });
+    expect(fresh.code).toBe(1);
+    expect(fresh.stderr).toMatch(/\[LOCKED\] another hygge run holds this project \(pid 1 on /);
+    expect(fresh.stderr).toMatch(/last heartbeat was [\d.]+ s ago/);
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lockFile, old, old);
+    const r = hygge(["go"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(fs.existsSync(lockFile)).toBe(false);
   });

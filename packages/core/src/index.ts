@@ -53,7 +53,13 @@ export type {
 } from "./contracts/plugin.js";
 export { defineHome, defineStore } from "./contracts/plugin.js";
 export type { CommitReport, CommitState, Store, WriteContext } from "./contracts/store.js";
-export type { Watermark, WatermarkKind, WatermarkSpec } from "./contracts/watermark.js";
+export {
+  DEFAULT_MAX_BOUNDARY_KEYS,
+  type Lookback,
+  type Watermark,
+  type WatermarkKind,
+  type WatermarkSpec,
+} from "./contracts/watermark.js";
 export {
   type CoordinatorOptions,
   type RunJournal,
@@ -65,13 +71,21 @@ export * from "./errors.js";
 export { createContext, Factory } from "./factory.js";
 export { faultPoint } from "./fault.js";
 export type { FlowCounters, FlowEvent, FlowPhase, FlowReport, FlowStatus } from "./flow/events.js";
+export { lookbackSince, parseDuration } from "./flow/lookback.js";
 export { BoundedQueue } from "./flow/queue.js";
 export { backoffDelay, type RetryPolicy, sleep } from "./flow/retry.js";
 export { type FlowOptions, newRunId, runFlow } from "./flow/run-flow.js";
-export { WatermarkTracker, watermarkKind } from "./flow/watermark.js";
+export { compareCodePoints, WatermarkTracker, watermarkKind } from "./flow/watermark.js";
 export { fsyncDir, writeFileAtomic } from "./journal/atomic-write.js";
-export { FileJournal, type JournalRecord } from "./journal/file-journal.js";
-export { acquireLock, type ProjectLock } from "./journal/lock.js";
+export { FileJournal, type JournalRecord, type JournalWatermark } from "./journal/file-journal.js";
+export {
+  acquireLock,
+  acquireLockFile,
+  type HeldLock,
+  LOCK_DEFAULTS,
+  type LockOptions,
+  type ProjectLock,
+} from "./journal/lock.js";
 export {
   type BlockPlan,
   configError,

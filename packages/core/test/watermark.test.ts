@@ -90,7 +90,7 @@ describe("watermark boundary rule", () => {
       ts: int64Vector(new TimestampMillisecond(), [5000n]),
     });
     expect(() => new WatermarkTracker({ column: "ts", primaryKey: ["id"] }, micros).process(ms)).toThrow(
-      /now timestamp \(ms\), but the committed watermark is timestamp \(us\)/,
+      /now timestamp \(ms, no time zone\), but the committed watermark is timestamp \(us, no time zone\)/,
     );
   });
 

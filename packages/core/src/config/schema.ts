@@ -12,6 +12,10 @@ const keyList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 export const watermarkSchema = z.strictObject({
   watermark_column: z.string().min(1),
   primary_key: keyList.optional(),
+  /** Most primary keys kept for the rows sharing the watermark value (default 10000). */
+  max_boundary_keys: z.number().int().min(0).optional(),
+  /** Re-read this far before the watermark (run_type merge): "3 days", "PT6H", or a number for integer columns. */
+  lookback: z.union([z.string().min(1), z.number().min(0)]).optional(),
 });
 
 export const runTypeSchema = z.enum(["full_drop", "incremental", "merge"]);

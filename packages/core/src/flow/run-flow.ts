@@ -182,7 +182,7 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
     }
     let tracker: WatermarkTracker | undefined;
     try {
-      tracker = options.watermark ? new WatermarkTracker(options.watermark, since) : undefined;
+      tracker = options.watermark ? new WatermarkTracker(options.watermark, since, runType) : undefined;
     } catch (error) {
       throw fail(error, "CONFIG_INVALID", undefined);
     }
@@ -191,7 +191,9 @@ async function attemptOnce(options: FlowOptions, info: AttemptInfo): Promise<Flo
       flow,
       entity,
       runType,
-      ...(options.watermark && runType !== "full_drop" ? { watermark: { ...options.watermark, since } } : {}),
+      ...(options.watermark && runType !== "full_drop"
+        ? { watermark: { ...options.watermark, since: tracker?.homeSince } }
+        : {}),
     };
     const estimatedRows = await home.estimateRows?.(readCtx).catch(() => undefined);
     progress("start", { estimatedRows, since });

@@ -24,16 +24,36 @@ export interface JournalRecord {
   locations: string[];
   attempts: number;
   watermarkColumn?: string;
-  /** The watermark the run started from and the one it committed. */
-  since?: Watermark;
-  watermark?: Watermark;
+  /** The watermark the run started from and the one it committed, key lists replaced by their count. */
+  since?: JournalWatermark;
+  watermark?: JournalWatermark;
   schemaFingerprint?: string;
   error?: { code: string; message: string; hint?: string };
   /** Written at reconciliation: the store had published this run but the journal had no record of it. */
   recovered?: boolean;
 }
 
+/**
+ * A watermark as a journal record shows it: `boundaryKeys` (up to `max_boundary_keys` of them) is
+ * replaced by `boundaryKeyCount`, so records stay small. Records written before kept the keys.
+ */
+export type JournalWatermark = Watermark & { boundaryKeyCount?: number };
+
+/** The full last committed watermark of an entity, keys included: the journal's resume point. */
+interface ResumePoint {
+  runId: string;
+  watermark: Watermark;
+}
+
 const KEEP_PER_ENTITY = 200;
+/** Next to the records, without `.json`: never listed or pruned as one. */
+const RESUME_FILE = "resume-point";
+
+function summary(watermark: Watermark | undefined): JournalWatermark | undefined {
+  if (!watermark?.boundaryKeys) return watermark;
+  const { boundaryKeys, ...rest } = watermark;
+  return { ...rest, boundaryKeyCount: boundaryKeys.length };
+}
 const stamp = (iso: string) => iso.replace(/[-:.]/g, "");
 
 /**
@@ -73,9 +93,13 @@ export class FileJournal implements RunJournal {
         locations: [],
         attempts: 0,
         watermarkColumn: committed.watermark?.column,
-        watermark: committed.watermark,
+        watermark: summary(committed.watermark),
         recovered: true,
       });
+    }
+    if (report.status === "pass" && report.watermark) {
+      const resume: ResumePoint = { runId: report.runId, watermark: report.watermark };
+      await writeFileAtomic(path.join(dir, RESUME_FILE), `${JSON.stringify(resume)}\n`);
     }
     await this.write(dir, {
       id: report.id,
@@ -92,8 +116,8 @@ export class FileJournal implements RunJournal {
       locations: report.locations,
       attempts: report.attempts,
       watermarkColumn: run.watermark?.column,
-      since: report.since,
-      watermark: report.watermark,
+      since: summary(report.since),
+      watermark: summary(report.watermark),
       schemaFingerprint: report.schemaFingerprint,
       error: report.error
         ? { code: report.error.code, message: this.redact(report.error.message), hint: report.error.hint }
@@ -135,13 +159,20 @@ export class FileJournal implements RunJournal {
     return out;
   }
 
+  /**
+   * The resume point for stores that cannot report their committed state: the resume file
+   * (the full watermark of the last passed run), unless a passed record is newer than it. A record
+   * holds only the count of its keys: resuming from one that had keys re-reads its boundary value
+   * (`rereadBoundary`), which a merge run upserts and an incremental run refuses.
+   */
   async lastWatermark(run: EntityRun): Promise<Watermark | undefined> {
     const records = await this.list(run.flow, run.entity);
-    for (let i = records.length - 1; i >= 0; i--) {
-      const r = records[i]!;
-      if (r.status === "pass") return r.watermark;
-    }
-    return undefined;
+    const last = records.findLast((r) => r.status === "pass");
+    const resume = await readResume(path.join(this.entityDir(run.flow, run.entity), RESUME_FILE));
+    if (resume && (!last || resume.runId >= last.runId)) return resume.watermark;
+    if (!last?.watermark) return undefined;
+    const { boundaryKeyCount, ...watermark } = last.watermark;
+    return boundaryKeyCount ? { ...watermark, rereadBoundary: true } : watermark;
   }
 
   /** Recent runs, newest first; `filter` is `FLOW` or `FLOW.ENTITY`. */
@@ -158,5 +189,14 @@ export class FileJournal implements RunJournal {
       }
     }
     return all.sort((a, b) => b.finishedAt.localeCompare(a.finishedAt)).slice(0, limit);
+  }
+}
+
+async function readResume(file: string): Promise<ResumePoint | undefined> {
+  try {
+    const resume = JSON.parse(await readFile(file, "utf8")) as ResumePoint;
+    return typeof resume.runId === "string" && resume.watermark ? resume : undefined;
+  } catch {
+    return undefined;
   }
 }

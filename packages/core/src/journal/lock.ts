@@ -1,41 +1,69 @@
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import os from "node:os";
+import { randomUUID } from "node:crypto";
+import { link, mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { HyggeError } from "../errors.js";
+import { hold } from "./lock-hold.js";
+import { ageOf, type HeldLock, heldHere, type LockInfo, readInfo } from "./lock-info.js";
+import { currentIdentity, type Liveness, liveness } from "./process-identity.js";
 
-interface LockInfo {
-  pid: number;
-  host: string;
-  startedAt: string;
+export type { HeldLock } from "./lock-info.js";
+
+export interface LockOptions {
+  /** Shown to whoever is refused (redact secrets first). */
   command?: string;
+  /** What the lock keeps apart, for messages: "this project". */
+  what?: string;
+  /** How often the holder refreshes the lock file's mtime (default 5 s). */
+  heartbeatMs?: number;
+  /** A holder whose liveness cannot be checked directly is gone once its heartbeat is this old (default 30 s). */
+  staleMs?: number;
+  /** Called once if the lock file stops being ours while held (removed, or taken over after a stall). */
+  onLost?: (reason: string) => void;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export type ProjectLock = HeldLock;
 
-export interface ProjectLock {
-  release(): Promise<void>;
+export const LOCK_DEFAULTS = { heartbeatMs: 5_000, staleMs: 30_000 } as const;
+/** A lock or takeover guard being written is unreadable for a moment; past this it was abandoned. */
+const PARTIAL_MS = 5_000;
+
+/** The project lock: `<dir>/lock`. */
+export async function acquireLock(
+  dir: string,
+  command?: string,
+  options: Omit<LockOptions, "command"> = {},
+): Promise<ProjectLock> {
+  await mkdir(dir, { recursive: true });
+  return acquireLockFile(path.join(dir, "lock"), { what: "this project", ...options, command });
 }
 
 /**
- * A project-wide lock file (`<dir>/lock`). A second holder is refused with a message naming the
- * first; a lock whose process is gone (same host) is stale and taken over.
+ * An exclusive lock file, created with O_EXCL. A second holder is refused with a LOCKED error
+ * naming the first. The holder's liveness is checked exactly where this machine can (same boot
+ * and pid namespace: a missing pid, or one reused by a process with another start time, is dead;
+ * our own pid is alive only if this process holds the lock), and otherwise by a heartbeat: the
+ * holder refreshes the file's mtime every `heartbeatMs`, and a lock whose holder cannot be checked
+ * exactly is stale once its mtime is older than `staleMs`, whatever its pid says. A stale lock is cleared under a second O_EXCL file
+ * (`<file>.takeover`) after checking again that it still holds the same stale holder, so a lock
+ * just taken by a live process is never moved aside.
  */
-export async function acquireLock(dir: string, command?: string): Promise<ProjectLock> {
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, "lock");
+export async function acquireLockFile(file: string, options: LockOptions = {}): Promise<HeldLock> {
+  const heartbeatMs = options.heartbeatMs ?? LOCK_DEFAULTS.heartbeatMs;
+  const staleMs = options.staleMs ?? Math.max(LOCK_DEFAULTS.staleMs, heartbeatMs * 3);
+  if (!(heartbeatMs > 0) || staleMs < heartbeatMs * 2) {
+    throw new RangeError(
+      `lock ${file}: staleMs (${staleMs}) must be at least twice heartbeatMs (${heartbeatMs})`,
+    );
+  }
   const mine: LockInfo = {
-    pid: process.pid,
-    host: os.hostname(),
+    ...(await currentIdentity()),
     startedAt: new Date().toISOString(),
-    command,
+    command: options.command,
+    token: randomUUID(),
+    heartbeatMs,
+    staleMs,
   };
+  const what = options.what ?? file;
   for (let attempt = 0; attempt < 200; attempt++) {
     try {
       const handle = await open(file, "wx");
@@ -45,80 +73,141 @@ export async function acquireLock(dir: string, command?: string): Promise<Projec
       } finally {
         await handle.close();
       }
-      return {
-        async release() {
-          const current = await readLock(file);
-          if (current?.pid === mine.pid && current.startedAt === mine.startedAt)
-            await rm(file, { force: true });
-        },
-      };
+      return hold(file, mine, heartbeatMs, options.onLost);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const holder = await readLock(file);
-    if (holder && (holder.host !== mine.host || alive(holder.pid))) {
-      throw new HyggeError(
-        "LOCKED",
-        `another hygge run holds this project (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}${
-          holder.command ? `: ${holder.command}` : ""
-        })`,
-        { subject: file, hint: `Wait for it to finish. If that process is gone, delete ${file}.` },
-      );
-    }
-    if (!holder && (await ageMs(file)) < 5000) {
-      // Another process is between creating the lock and writing it: give it a moment.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    const seen = await observe(file, staleMs);
+    if (seen.state === "held") throw lockedError(file, what, seen.holder!, seen.verdict, seen.ageMs, staleMs);
+    if (seen.state === "writing") {
+      await sleep(100);
       continue;
     }
-    // Stale (holder died) or long-unreadable lock. Only one process at a time may clear it, and it
-    // checks again under that right: otherwise a lock freshly taken by a third process could be
-    // moved aside by a slower one that saw the dead holder a moment before.
-    await takeOver(file, holder);
+    if (seen.state === "stale") await takeOver(file, seen.holder, staleMs);
   }
-  throw new HyggeError("LOCKED", `could not take the project lock ${file}`, { subject: file });
+  throw new HyggeError("LOCKED", `could not take the lock ${file}`, {
+    subject: file,
+    hint: "Many processes are competing for it; try again.",
+  });
 }
 
-async function readLock(file: string): Promise<LockInfo | undefined> {
-  try {
-    return JSON.parse(await readFile(file, "utf8")) as LockInfo;
-  } catch {
-    return undefined;
-  }
+interface Observation {
+  state: "gone" | "writing" | "held" | "stale";
+  holder?: LockInfo;
+  verdict?: Liveness;
+  ageMs: number;
 }
 
-async function ageMs(file: string): Promise<number> {
-  try {
-    return Date.now() - (await stat(file)).mtimeMs;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+/** Reads the lock and judges its holder: held (alive or heartbeat fresh), stale, or being written. */
+async function observe(file: string, defaultStaleMs: number): Promise<Observation> {
+  const ageMs = await ageOf(file);
+  if (ageMs === undefined) return { state: "gone", ageMs: 0 };
+  const holder = await readInfo(file);
+  if (!holder) return { state: ageMs < PARTIAL_MS ? "writing" : "stale", ageMs };
+  const verdict = await liveness(holder, holder.token !== undefined && heldHere.has(holder.token));
+  if (verdict === "alive") return { state: "held", holder, verdict, ageMs };
+  if (verdict === "dead") return { state: "stale", holder, verdict, ageMs };
+  const staleMs = holder.staleMs ?? defaultStaleMs;
+  return { state: ageMs > staleMs ? "stale" : "held", holder, verdict, ageMs };
 }
+
+function lockedError(
+  file: string,
+  what: string,
+  holder: LockInfo,
+  verdict: Liveness | undefined,
+  ageMs: number,
+  staleMs: number,
+): HyggeError {
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  const limit = holder.staleMs ?? staleMs;
+  return new HyggeError(
+    "LOCKED",
+    `another hygge run holds ${what} (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}${
+      holder.command ? `: ${holder.command}` : ""
+    })`,
+    {
+      subject: file,
+      hint:
+        verdict === "alive"
+          ? "Wait for it to finish."
+          : `Wait for it to finish. Its last heartbeat was ${seconds(ageMs)} ago; if that process is gone, the lock is taken over once its heartbeat is ${seconds(limit)} old (or delete ${file}).`,
+    },
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sameHolder = (a: LockInfo | undefined, b: LockInfo | undefined) =>
   a === b ||
-  (a !== undefined && b !== undefined && a.pid === b.pid && a.startedAt === b.startedAt && a.host === b.host);
+  (a !== undefined &&
+    b !== undefined &&
+    a.token === b.token &&
+    a.pid === b.pid &&
+    a.startedAt === b.startedAt &&
+    a.host === b.host);
 
-async function takeOver(file: string, stale: LockInfo | undefined): Promise<void> {
+/**
+ * Clears a stale lock. Only one process at a time may, under `<file>.takeover` (O_EXCL), and it
+ * checks again under that right that the lock still holds the same holder and is still stale:
+ * otherwise a lock freshly taken by a third process could be moved aside by a slower one that saw
+ * the dead holder a moment before. Exported for tests only (not from the package index).
+ */
+export async function takeOver(file: string, stale: LockInfo | undefined, staleMs: number): Promise<void> {
   const guard = `${file}.takeover`;
+  const me: LockInfo = {
+    ...(await currentIdentity()),
+    startedAt: new Date().toISOString(),
+    token: randomUUID(),
+  };
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(guard, "wx");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    // Someone else is clearing it; a guard left by a process that died in this tiny window expires.
-    if ((await ageMs(guard)) > 5000) await rm(guard, { force: true });
-    else await new Promise((resolve) => setTimeout(resolve, 50));
+    await clearAbandonedGuard(guard);
     return;
   }
+  heldHere.add(me.token!);
   try {
-    const current = await readLock(file);
-    if (sameHolder(current, stale)) {
-      const aside = `${file}.stale-${process.pid}-${Date.now()}`;
+    await handle.writeFile(JSON.stringify(me));
+    await handle.close();
+    const now = await observe(file, staleMs);
+    if (now.state === "stale" && sameHolder(now.holder, stale)) {
+      const aside = `${file}.stale-${me.token}`;
       await rename(file, aside).catch(() => undefined);
       await rm(aside, { force: true });
     }
   } finally {
-    await handle.close();
+    heldHere.delete(me.token!);
+    await handle.close().catch(() => undefined);
     await rm(guard, { force: true });
   }
+}
+
+/**
+ * Another process is clearing the lock: wait. A guard left by a process that died in that
+ * moment (dead holder, or an unknown one older than a few seconds) is moved to a unique name first and removed
+ * only if it is still the guard judged abandoned; a fresh guard moved by mistake is put back.
+ */
+async function clearAbandonedGuard(guard: string): Promise<void> {
+  const ageMs = await ageOf(guard);
+  if (ageMs === undefined) return;
+  const holder = await readInfo(guard);
+  const verdict = holder ? await liveness(holder, heldHere.has(holder.token ?? "")) : "unknown";
+  if (verdict === "alive" || (verdict === "unknown" && ageMs < PARTIAL_MS)) {
+    await sleep(50);
+    return;
+  }
+  const aside = `${guard}.abandoned-${randomUUID()}`;
+  try {
+    await rename(guard, aside);
+  } catch {
+    return;
+  }
+  const moved = await readInfo(aside);
+  if (holder ? moved?.token !== holder.token : (await ageOf(aside))! < PARTIAL_MS) {
+    await link(aside, guard).catch(() => undefined);
+  }
+  await rm(aside, { force: true });
 }

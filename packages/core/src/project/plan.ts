@@ -6,6 +6,7 @@ import type { RunType } from "../contracts/common.js";
 import type { ResolvedConnection } from "../contracts/plugin.js";
 import type { WatermarkSpec } from "../contracts/watermark.js";
 import { HyggeError, isHyggeError } from "../errors.js";
+import { parseDuration } from "../flow/lookback.js";
 import type { Registry } from "../registry.js";
 import type { ProjectSources } from "./sources.js";
 
@@ -208,6 +209,7 @@ function planEntity(
   if (runType === "merge" && !primaryKey) {
     issues.push({ file, path: "primary_key", message: `run_type merge needs a primary_key (entity ${id})` });
   }
+  if (wm) issues.push(...lookbackIssues(wm.lookback, runType, file, id));
   return {
     id,
     flow: flowName,
@@ -215,9 +217,55 @@ function planEntity(
     home: blocks.home,
     store: blocks.store,
     runType,
-    watermark: wm ? { column: wm.watermark_column, primaryKey: primaryKey ?? [] } : undefined,
+    watermark: wm
+      ? {
+          column: wm.watermark_column,
+          primaryKey: primaryKey ?? [],
+          ...(wm.max_boundary_keys !== undefined ? { maxBoundaryKeys: wm.max_boundary_keys } : {}),
+          ...(wm.lookback !== undefined ? { lookback: wm.lookback } : {}),
+        }
+      : undefined,
     primaryKey,
   };
+}
+
+/**
+ * `watermark.lookback` re-reads rows already loaded: only a store that upserts by primary key
+ * (run_type merge) can do that without duplicating them. A text lookback must be a duration.
+ */
+function lookbackIssues(
+  lookback: string | number | undefined,
+  runType: RunType,
+  file: string | undefined,
+  id: string,
+): ConfigIssue[] {
+  if (lookback === undefined) return [];
+  const path = "watermark.lookback";
+  if (runType === "incremental") {
+    return [
+      {
+        file,
+        path,
+        message: `lookback re-reads rows already loaded, and run_type incremental appends them again (entity ${id})`,
+        hint: "Use run_type merge with a primary_key (re-read rows are upserted by key), or remove watermark.lookback.",
+      },
+    ];
+  }
+  if (
+    typeof lookback === "string" &&
+    parseDuration(lookback) === undefined &&
+    !/^\s*\d+\s*$/.test(lookback)
+  ) {
+    return [
+      {
+        file,
+        path,
+        message: `"${lookback}" is not a duration (entity ${id})`,
+        hint: 'Write a duration such as "3 days", "6 hours", "90 minutes" or "PT6H" (no months or years), or a number for an integer watermark column.',
+      },
+    ];
+  }
+  return [];
 }
 
 function typeIssue(

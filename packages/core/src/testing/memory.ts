@@ -1,5 +1,6 @@
 import type { RecordBatch } from "apache-arrow";
 import { z } from "zod";
+import { cellToJson } from "../arrow/values.js";
 import type { RunType } from "../contracts/common.js";
 import type { Home, ReadContext } from "../contracts/home.js";
 import type { HyggePlugin } from "../contracts/plugin.js";
@@ -128,7 +129,8 @@ export function memoryStore(
       if (options.failOnCommit)
         throw new HyggeError("STORE_COMMIT_FAILED", "memory store commit failed (as configured)");
       const previous = backend.datasets.get(dataset);
-      const batches = state.runType === "full_drop" ? staging : [...(previous?.batches ?? []), ...staging];
+      const all = state.runType === "full_drop" ? staging : [...(previous?.batches ?? []), ...staging];
+      const batches = state.runType === "merge" ? upsert(all, ctx?.primaryKey ?? []) : all;
       backend.datasets.set(dataset, { batches, state });
       const rows = staging.reduce((n, b) => n + b.numRows, 0);
       staging = [];
@@ -146,6 +148,31 @@ export function memoryStore(
     },
   };
   return self;
+}
+
+/** Keeps the last row of each primary key (merge): earlier rows with the same key are replaced. */
+function upsert(batches: RecordBatch[], primaryKey: string[]): RecordBatch[] {
+  if (primaryKey.length === 0) throw new HyggeError("CONFIG_INVALID", "run_type merge needs a primary_key");
+  const keyOf = (b: RecordBatch, i: number) =>
+    JSON.stringify(primaryKey.map((k) => cellToJson(b.getChild(k)!, i)));
+  const last = new Map<string, [number, number]>();
+  batches.forEach((b, bi) => {
+    for (let i = 0; i < b.numRows; i++) last.set(keyOf(b, i), [bi, i]);
+  });
+  const out: RecordBatch[] = [];
+  batches.forEach((b, bi) => {
+    let start = -1;
+    for (let i = 0; i <= b.numRows; i++) {
+      const at = i < b.numRows ? last.get(keyOf(b, i)) : undefined;
+      const keep = at !== undefined && at[0] === bi && at[1] === i;
+      if (keep && start < 0) start = i;
+      if (!keep && start >= 0) {
+        out.push(b.slice(start, i));
+        start = -1;
+      }
+    }
+  });
+  return out;
 }
 
 const homeOptions = z.strictObject({
