@@ -22,6 +22,9 @@ export class UuidBuilder implements ColumnBuilder {
     validity.set(this.validity);
     this.validity = validity;
   }
+  get count(): number {
+    return this.length;
+  }
   push(value: unknown): void {
     if (value === null || value === undefined) {
       this.pushNull();
