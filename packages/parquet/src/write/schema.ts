@@ -1,3 +1,4 @@
+import { isJsonField, isUuidField } from "@hygge/core";
 import { type DataType, type Field, type Schema, TimeUnit, Type } from "apache-arrow";
 import type { SchemaElement } from "hyparquet";
 
@@ -94,14 +95,15 @@ function leafElement(field: Field): Omit<SchemaElement, "name"> {
     }
     case Type.Utf8:
     case Type.LargeUtf8:
+      if (isJsonField(field))
+        return { type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
       return { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } };
     case Type.Binary:
     case Type.LargeBinary:
       return { type: "BYTE_ARRAY" };
     case Type.FixedSizeBinary: {
       const width = (type as unknown as { byteWidth: number }).byteWidth;
-      const uuid = field.metadata.get("ARROW:extension:name") === "arrow.uuid" && width === 16;
-      return uuid
+      return isUuidField(field)
         ? { type: "FIXED_LEN_BYTE_ARRAY", type_length: 16, logical_type: { type: "UUID" } }
         : { type: "FIXED_LEN_BYTE_ARRAY", type_length: width };
     }
