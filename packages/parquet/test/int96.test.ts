@@ -88,7 +88,14 @@ async function int96File(dir: string, values: (Buffer | null)[]): Promise<string
 }
 
 /** The values of Spark's int96_from_spark.parquet (its README), the last one as Spark meant it. */
-const SPARK_MICROS = [1704141296123456n, 1704070800000000n, 253402225200000000n, 1735599600000000n, null, 9089380393200000000n];
+const SPARK_MICROS = [
+  1704141296123456n,
+  1704070800000000n,
+  253402225200000000n,
+  1735599600000000n,
+  null,
+  9089380393200000000n,
+];
 
 const copy = (src: string, dest: string) =>
   runFlow({
@@ -101,7 +108,10 @@ describe("INT96 timestamps", () => {
   it("keep every Spark value exactly as microseconds, far beyond the nanosecond range", async () => {
     const dir = await tempDir("int96");
     // 290000-12-31T01:00:00+02:00, the value Spark itself could not write.
-    const src = await int96File(dir, SPARK_MICROS.map((us) => (us === null ? null : int96(us))));
+    const src = await int96File(
+      dir,
+      SPARK_MICROS.map((us) => (us === null ? null : int96(us))),
+    );
     await copy(src, join(dir, "out"));
     const out = `read_parquet(${q(join(dir, "out", "*.parquet"))})`;
     expect(await describeTypes(`SELECT * FROM ${out}`)).toEqual(["a:TIMESTAMP"]);
