@@ -31,6 +31,13 @@ import {
 import type { SchemaElement, SchemaTree } from "hyparquet";
 import { RefusedError, TYPE_HINT } from "./errors.js";
 
+/**
+ * Field metadata of an Arrow time column read from a Parquet TIME(isAdjustedToUTC=true) (a time of
+ * day normalised to UTC, DuckDB's TIME WITH TIME ZONE): Arrow times have no such flag, and
+ * writing it back as a local time would change the column's type.
+ */
+export const TIME_UTC_KEY = "parquet:time.isAdjustedToUTC";
+
 export class UnsupportedTypeError extends RefusedError {
   constructor(message: string) {
     super(message, TYPE_HINT);
@@ -214,8 +221,10 @@ export function fieldOf(shape: Shape): Field {
   return new Field(el.name, shape.type, nullable, extensionOf(el));
 }
 
-/** Arrow canonical extension types of Parquet logical types (field metadata). */
+/** Arrow canonical extension types of Parquet logical types, and the UTC flag of times (field metadata). */
 function extensionOf(el: SchemaElement): Map<string, string> | undefined {
+  if (el.logical_type?.type === "TIME" && el.logical_type.isAdjustedToUTC)
+    return new Map([[TIME_UTC_KEY, "true"]]);
   if (el.logical_type?.type === "UUID" && el.type === "FIXED_LEN_BYTE_ARRAY" && el.type_length === 16)
     return new Map([[EXTENSION_NAME_KEY, UUID_EXTENSION]]);
   if ((el.logical_type?.type === "JSON" || el.converted_type === "JSON") && el.type === "BYTE_ARRAY")
