@@ -40,6 +40,26 @@ async function duckView(from: string, heavy = false) {
   }
 }
 
+/**
+ * Name and repetition of each top-level column (required vs optional is not in DuckDB's types).
+ * A bare repeated field is a required list, which hygge writes as a required LIST group.
+ */
+async function topLevel(from: string): Promise<string[]> {
+  const rows = await sql(`SELECT name, repetition_type, num_children FROM parquet_schema(${from.replace(/^read_parquet/, "")})`);
+  const out: string[] = [];
+  let i = 1;
+  const skip = (): void => {
+    const n = Number(rows[i++]!.num_children ?? 0);
+    for (let c = 0; c < n; c++) skip();
+  };
+  for (let c = 0; c < Number(rows[0]!.num_children); c++) {
+    const row = rows[i]!;
+    out.push(`${String(row.name)}:${row.repetition_type === "REPEATED" ? "REQUIRED" : String(row.repetition_type)}`);
+    skip();
+  }
+  return out;
+}
+
 async function copy(file: string, out: string) {
   try {
     await runFlow({
@@ -83,6 +103,7 @@ describe("apache/parquet-testing corpus through a parquet → parquet flow", () 
         expect(got.error).toBeUndefined();
         expect(got.types).toEqual(duck.types);
         expect(got.rows).toBe(duck.rows);
+        expect(await topLevel(copied)).toEqual(await topLevel(source(file)));
       } else {
         expect(expected.check).toBeDefined();
         expect(await sql(expected.check!.sql.replace("{out}", copied))).toEqual(expected.check!.rows);
