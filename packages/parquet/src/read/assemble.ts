@@ -77,7 +77,8 @@ function build(shape: Shape, leafOf: LeafLookup, lv: Levels): Data {
     }
     case "list":
     case "map": {
-      const repLv = shape.repeated === shape.node ? levelsOf(shape.node, lv) : levelsOf(shape.repeated, lv);
+      // The repeated level (for a bare repeated field, the node itself: its own levels were not applied).
+      const repLv = levelsOf(shape.repeated, lv);
       const entryItems = itemsOf(leaf, repLv);
       const valueOffsets = offsets(items, entryItems, leaf.slots);
       const v = optional ? validity(leaf, items, lv.def) : { nullCount: 0, nullBitmap: undefined };
