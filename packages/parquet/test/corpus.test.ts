@@ -45,7 +45,9 @@ async function duckView(from: string, heavy = false) {
  * A bare repeated field is a required list, which hygge writes as a required LIST group.
  */
 async function topLevel(from: string): Promise<string[]> {
-  const rows = await sql(`SELECT name, repetition_type, num_children FROM parquet_schema(${from.replace(/^read_parquet/, "")})`);
+  const rows = await sql(
+    `SELECT name, repetition_type, num_children FROM parquet_schema(${from.replace(/^read_parquet/, "")})`,
+  );
   const out: string[] = [];
   let i = 1;
   const skip = (): void => {
@@ -54,7 +56,9 @@ async function topLevel(from: string): Promise<string[]> {
   };
   for (let c = 0; c < Number(rows[0]!.num_children); c++) {
     const row = rows[i]!;
-    out.push(`${String(row.name)}:${row.repetition_type === "REPEATED" ? "REQUIRED" : String(row.repetition_type)}`);
+    out.push(
+      `${String(row.name)}:${row.repetition_type === "REPEATED" ? "REQUIRED" : String(row.repetition_type)}`,
+    );
     skip();
   }
   return out;
