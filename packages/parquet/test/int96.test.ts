@@ -1,5 +1,9 @@
-import { writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { isHyggeError, runFlow } from "@hygge/core";
 import { describe, expect, it } from "@jest/globals";
 import { ByteWriter } from "hyparquet-writer";
@@ -25,7 +29,7 @@ function int96(micros: bigint, extraNanos = 0n): Buffer {
 }
 
 /** A one-column Parquet file of INT96 values (null = a null row), one uncompressed PLAIN data page. */
-async function int96File(dir: string, values: (Buffer | null)[]): Promise<string> {
+async function int96File(dir: string, values: (Buffer | null)[], name = "int96.parquet"): Promise<string> {
   const w = new ByteWriter();
   w.appendUint32(0x31524150);
   const groups = Math.ceil(values.length / 8);
@@ -33,7 +37,15 @@ async function int96File(dir: string, values: (Buffer | null)[]): Promise<string
   values.forEach((v, i) => {
     if (v) bits[i >> 3]! |= 1 << (i & 7);
   });
-  const levels = Buffer.concat([Buffer.from([(groups << 1) | 1]), bits]); // one bit-packed run
+  const header: number[] = [];
+  for (let v = (groups << 1) | 1; ; v >>>= 7) {
+    if (v < 0x80) {
+      header.push(v);
+      break;
+    }
+    header.push((v & 0x7f) | 0x80);
+  }
+  const levels = Buffer.concat([Buffer.from(header), bits]); // one bit-packed run
   const length = Buffer.alloc(4);
   length.writeUInt32LE(levels.length);
   const body = Buffer.concat([length, levels, ...values.filter((v): v is Buffer => v !== null)]);
@@ -82,7 +94,7 @@ async function int96File(dir: string, values: (Buffer | null)[]): Promise<string
     ],
   } as never);
   w.appendUint32(0x31524150);
-  const path = join(dir, "int96.parquet");
+  const path = join(dir, name);
   await writeFile(path, new Uint8Array(w.getBuffer()));
   return path;
 }
@@ -139,4 +151,43 @@ describe("INT96 timestamps", () => {
       'column "a", row group 0: INT96 timestamp 2024-01-01T01:00:00.000000001Z has a sub-microsecond part (1 ns)',
     );
   });
+
+  const dist = fileURLToPath(new URL("../dist/read/decode-worker.js", import.meta.url));
+  (existsSync(dist) ? it : it.skip)(
+    "refused in the decoder worker thread (from the build) with the same message and hint",
+    async () => {
+      const dir = await tempDir("int96-worker");
+      const many = Array.from({ length: 60_000 }, (_, i) => int96(1704070800000000n + BigInt(i)));
+      await mkdir(join(dir, "src"));
+      await int96File(join(dir, "src"), many, "a.parquet");
+      const bad = join(dir, "src", "b.parquet");
+      await int96File(join(dir, "src"), [...many, int96(0n, 999n)], "b.parquet");
+      const pkg = fileURLToPath(new URL("..", import.meta.url));
+      const script = `
+      import { runFlow } from "@hygge/core";
+      import plugin from ${JSON.stringify(join(pkg, "dist", "index.js"))};
+      const ctx = { flow: "w", projectDir: ${JSON.stringify(dir)}, connections: {}, resources: { get: async (_k, c) => c() }, logger: { debug() {}, info() {}, warn() {} } };
+      const home = plugin.homes.parquet.create(plugin.homes.parquet.options.parse({ path: "src" }), ctx);
+      const store = plugin.stores.parquet.create(plugin.stores.parquet.options.parse({ path: "out" }), ctx);
+      const { RowGroupDecoder } = await import(${JSON.stringify(join(pkg, "dist", "read", "row-groups.js"))});
+      const probe = new RowGroupDecoder(await home.schema({ signal: new AbortController().signal, flow: "w", runType: "full_drop" }), undefined);
+      console.log("threaded=" + probe.threaded);
+      await probe.close();
+      try { await runFlow({ flow: "w", home, store }); console.log("copied"); }
+      catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })); }`;
+      const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: pkg,
+      });
+      expect(stdout).toContain("threaded=true");
+      expect(stdout).not.toContain("copied");
+      const error = JSON.parse(stdout.split("\n").find((l) => l.startsWith("{"))!);
+      expect(error.code).toBe("HOME_READ_FAILED");
+      expect(error.message).toContain(bad);
+      expect(error.message).toContain(
+        'column "a", row group 0: INT96 timestamp 1970-01-01T00:00:00.000000999Z has a sub-microsecond part (999 ns)',
+      );
+      expect(error.hint).toMatch(/refuses values it cannot carry exactly/);
+    },
+    120_000,
+  );
 });
