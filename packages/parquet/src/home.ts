@@ -3,6 +3,7 @@ import { HyggeError, isHyggeError, schemaDifference } from "@hygge/core";
 import { makeData, RecordBatch, type Schema, Struct, vectorFromArray } from "apache-arrow";
 import type { ResolvedHomeOptions } from "./options.js";
 import { entityLocation, listParquetFiles } from "./paths.js";
+import { RefusedError } from "./read/errors.js";
 import { MissingColumnError, ParquetFile } from "./read/parquet-file.js";
 import { RowGroupDecoder, type RowGroupTask } from "./read/row-groups.js";
 import type { Shape } from "./read/types.js";
@@ -174,6 +175,13 @@ async function openFile(path: string): Promise<ParquetFile> {
 
 function readFailed(path: string, error: unknown, where: string): HyggeError {
   if (isHyggeError(error)) return error;
+  if (error instanceof RefusedError)
+    return new HyggeError("HOME_READ_FAILED", `hygge cannot carry ${path} (${where}): ${error.message}`, {
+      plugin: PLUGIN,
+      subject: path,
+      cause: error,
+      hint: error.hint,
+    });
   const cause = error instanceof Error ? error.message : String(error);
   return new HyggeError("HOME_READ_FAILED", `cannot read ${path} (${where}): ${cause}`, {
     plugin: PLUGIN,

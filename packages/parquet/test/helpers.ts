@@ -79,6 +79,12 @@ export async function columnTypes(text: string): Promise<string[]> {
   return reader.columnTypes().map((t, i) => `${names[i]}:${t.toString()}`);
 }
 
+/** `name:TYPE` of every column of a query, as DuckDB's DESCRIBE spells them (JSON, UUID, nested types). */
+export async function describeTypes(query: string): Promise<string[]> {
+  const rows = await sql(`DESCRIBE ${query}`);
+  return rows.map((r) => `${String(r.column_name)}:${String(r.column_type)}`);
+}
+
 export const q = (path: string) => `'${path.replace(/'/g, "''")}'`;
 
 /** Names, sizes and content hashes of every file below `dir` (recursively), or "absent". */

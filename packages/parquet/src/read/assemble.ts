@@ -22,7 +22,12 @@ export function assembleColumn(shape: Shape, leafOf: LeafLookup): Data {
   if (shape.kind === "leaf") {
     return leafToArrow(shape.type, leafOf(shape.node)); // flat fast path
   }
-  return build(shape, leafOf, levelsOf(shape.node, { def: 0, rep: 0, exist: 0 }));
+  return build(shape, leafOf, own(shape, { def: 0, rep: 0, exist: 0 }));
+}
+
+/** A shape's levels: its node's, or its parent's when a list consumed the node's repetition. */
+function own(shape: Shape, parent: Levels): Levels {
+  return shape.inherit ? parent : levelsOf(shape.node, parent);
 }
 
 function levelsOf(node: SchemaTree, parent: Levels): Levels {
@@ -61,28 +66,28 @@ function build(shape: Shape, leafOf: LeafLookup, lv: Levels): Data {
   const leafNode = firstLeaf(shape.node);
   const leaf = leafOf(leafNode);
   const items = itemsOf(leaf, lv);
-  const optional = shape.node.element.repetition_type === "OPTIONAL";
+  const optional = !shape.inherit && shape.node.element.repetition_type === "OPTIONAL";
   switch (shape.kind) {
     case "leaf":
       return leafToArrow(shape.type, leaf, items);
     case "struct": {
-      const children = shape.children.map((c) => build(c, leafOf, levelsOf(c.node, lv)));
+      const children = shape.children.map((c) => build(c, leafOf, own(c, lv)));
       const v = optional ? validity(leaf, items, lv.def) : { nullCount: 0, nullBitmap: undefined };
       return makeData({ type: shape.type, length: items.length, ...v, children } as never);
     }
     case "list":
     case "map": {
-      const repeated = shape.node.children[0]!;
-      const repLv = levelsOf(repeated, lv);
+      // The repeated level (for a bare repeated field, the node itself: its own levels were not applied).
+      const repLv = levelsOf(shape.repeated, lv);
       const entryItems = itemsOf(leaf, repLv);
       const valueOffsets = offsets(items, entryItems, leaf.slots);
       const v = optional ? validity(leaf, items, lv.def) : { nullCount: 0, nullBitmap: undefined };
       let child: Data;
       if (shape.kind === "list") {
-        child = build(shape.element, leafOf, levelsOf(shape.element.node, repLv));
+        child = build(shape.element, leafOf, own(shape.element, repLv));
       } else {
-        const key = build(shape.key, leafOf, levelsOf(shape.key.node, repLv));
-        const value = build(shape.value, leafOf, levelsOf(shape.value.node, repLv));
+        const key = build(shape.key, leafOf, own(shape.key, repLv));
+        const value = build(shape.value, leafOf, own(shape.value, repLv));
         const entriesType = (shape.type as unknown as { children: { type: unknown }[] }).children[0]!.type;
         child = makeData({
           type: entriesType,

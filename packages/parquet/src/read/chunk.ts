@@ -1,3 +1,4 @@
+import { crc32 } from "node:zlib";
 import type { ColumnChunk, CompressionCodec, DecodedArray, SchemaTree } from "hyparquet";
 import { parquetHeader } from "hyparquet/src/column.js";
 import { decompressPage, readDataPage, readDataPageV2 } from "hyparquet/src/datapage.js";
@@ -109,6 +110,8 @@ function growable(type: string, capacity: number): Growable {
   }
 }
 
+const PAGE_TYPES = new Set(["DATA_PAGE", "INDEX_PAGE", "DICTIONARY_PAGE", "DATA_PAGE_V2"]);
+
 /** Decodes the pages of one column chunk held in `bytes` (the chunk's own byte range). */
 export function decodeChunk(bytes: Uint8Array, chunk: ColumnChunk, schemaPath: SchemaTree[]): LeafData {
   const meta = chunk.meta_data;
@@ -138,9 +141,16 @@ export function decodeChunk(bytes: Uint8Array, chunk: ColumnChunk, schemaPath: S
       throw new Error(`column chunk ends after ${slots} of ${total} values`);
     const header = parquetHeader(reader);
     const size = header.compressed_page_size;
+    if (!PAGE_TYPES.has(header.type) || !Number.isInteger(size) || size < 0)
+      throw new Error(`corrupt page header at byte ${reader.offset} of the column chunk`);
     if (reader.offset + size > bytes.byteLength)
       throw new Error("page runs past the end of its column chunk");
     const pageBytes = bytes.subarray(reader.offset, reader.offset + size);
+    // The optional CRC32 covers the page as stored: a mismatch is a corrupt page, never data.
+    if (header.crc !== undefined && header.crc !== null && (crc32(pageBytes) | 0) !== (header.crc | 0))
+      throw new Error(
+        `${header.type} at byte ${reader.offset} fails its CRC32 checksum (the page is corrupt)`,
+      );
     reader.offset += size;
     if (header.type === "DICTIONARY_PAGE") {
       const page = decompressPage(pageBytes, header.uncompressed_page_size, codec, compressors);
@@ -164,7 +174,12 @@ export function decodeChunk(bytes: Uint8Array, chunk: ColumnChunk, schemaPath: S
         : readDataPage(raw, daph, decoder);
     } else if (header.type === "DATA_PAGE_V2") {
       const daph2 = header.data_page_header_v2!;
-      page = readDataPageV2(pageBytes, header, decoder);
+      // A page of nulls may have no value bytes at all: an empty body is not a compressed
+      // stream (snappy rejects it), so it is not decompressed.
+      const levels = daph2.repetition_levels_byte_length + daph2.definition_levels_byte_length;
+      const empty = pageBytes.length === levels && daph2.is_compressed !== false;
+      const v2 = empty ? { ...header, data_page_header_v2: { ...daph2, is_compressed: false } } : header;
+      page = readDataPageV2(pageBytes, v2, decoder);
       count = daph2.num_values;
       encoding = daph2.encoding;
     } else {

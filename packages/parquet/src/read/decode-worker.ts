@@ -1,5 +1,6 @@
 // Worker thread: decodes row groups into Arrow and hands the buffers to the main thread by transfer.
 import { parentPort } from "node:worker_threads";
+import { RefusedError } from "./errors.js";
 import { ParquetFile } from "./parquet-file.js";
 import { toWire } from "./transfer.js";
 
@@ -40,6 +41,7 @@ async function handle(request: DecodeRequest | { close: true }): Promise<void> {
     parentPort!.postMessage({
       id: request.id,
       error: error instanceof Error ? error.message : String(error),
+      hint: error instanceof RefusedError ? error.hint : undefined,
     });
   }
 }

@@ -72,7 +72,7 @@ export function leafToArrow(type: DataType, leaf: LeafData, items?: Int32Array):
       } as never);
     case Type.Timestamp:
       if (values.kind === "int96")
-        return makeData({ ...base, data: int96Nanos(values.data, n, index) } as never);
+        return makeData({ ...base, data: int96Micros(values.data, n, index) } as never);
       return makeData({ ...base, data: scatter(values.data as BigInt64Array, n, index, type) } as never);
     default:
       return makeData({ ...base, data: scatter(values.data as Int32Array, n, index, type) } as never);
@@ -106,12 +106,19 @@ function scatter(src: Numeric, n: number, index: Int32Array | undefined, type: D
   return out as unknown as ArrayLike<unknown>;
 }
 
+/** Arrow JS string/binary offsets are int32: one batch's column holds at most 2^31 - 1 bytes. */
+const MAX_BATCH_BYTES = 2 ** 31 - 1;
+
 function varBinary(src: Uint8Array[], n: number, index: Int32Array | undefined) {
   const valueOffsets = new Int32Array(n + 1);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const j = index ? index[i]! : i;
     if (j >= 0) total += src[j]!.length;
+    if (total > MAX_BATCH_BYTES)
+      throw new ValueError(
+        `its values in one row group pass ${MAX_BATCH_BYTES} bytes at value ${i} (${src[j]!.length} bytes): an Arrow string or binary column holds at most 2 GiB per batch`,
+      );
     valueOffsets[i + 1] = total;
   }
   const data = new Uint8Array(total);
@@ -161,14 +168,46 @@ function decimalWords(leaf: LeafData, n: number, index: Int32Array | undefined, 
   return out;
 }
 
-function int96Nanos(src: bigint[], n: number, index: Int32Array | undefined): BigInt64Array {
+/** A value hygge cannot carry exactly: the caller names the column and row group. */
+export class ValueError extends Error {}
+
+const JULIAN_EPOCH = 2440588n; // Julian day of 1970-01-01
+const DAY_MICROS = 86_400_000_000n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** INT96 (nanoseconds of day, Julian day) → microseconds since the epoch, exact or refused. */
+function int96Micros(src: bigint[], n: number, index: Int32Array | undefined): BigInt64Array {
   const out = new BigInt64Array(n);
   for (let i = 0; i < n; i++) {
     const j = index ? index[i]! : i;
     if (j < 0) continue;
     const v = src[j]!;
-    const days = (v >> 64n) - 2440588n;
-    out[i] = days * 86400000000000n + (v & 0xffffffffffffffffn);
+    // hyparquet composes (day << 64) | nanos from a signed nanos word: a negative time of day
+    // (Spark writes one when a timestamp overflows its own conversion) leaves v negative and the
+    // day unknowable.
+    if (v < 0n)
+      throw new ValueError(
+        `an INT96 timestamp has a negative time of day (${BigInt.asIntN(64, v)} ns), which is not a valid INT96 value (the writer overflowed)`,
+      );
+    const nanos = v & 0xffffffffffffffffn;
+    const day = BigInt.asIntN(32, v >> 64n);
+    if (nanos % 1000n !== 0n)
+      throw new ValueError(
+        `INT96 timestamp ${describeInt96(day, nanos)} has a sub-microsecond part (${nanos % 1000n} ns); hygge reads INT96 as microseconds and does not round`,
+      );
+    const micros = (day - JULIAN_EPOCH) * DAY_MICROS + nanos / 1000n;
+    if (micros < INT64_MIN || micros > INT64_MAX)
+      throw new ValueError(`INT96 timestamp ${describeInt96(day, nanos)} is outside the microsecond range`);
+    out[i] = micros;
   }
   return out;
+}
+
+function describeInt96(day: bigint, nanos: bigint): string {
+  const ms = Number(day - JULIAN_EPOCH) * 86_400_000 + Number(nanos / 1_000_000n);
+  const date = new Date(ms);
+  const text = Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace(/\.\d+Z$/, "");
+  const sub = String(nanos % 1_000_000_000n).padStart(9, "0");
+  return text ? `${text}.${sub}Z` : `(Julian day ${day}, ${nanos} ns of the day)`;
 }

@@ -5,9 +5,12 @@ import type { FileMetaData, SchemaTree } from "hyparquet";
 import { parquetMetadata, parquetSchema } from "hyparquet";
 import { assembleColumn } from "./assemble.js";
 import { decodeChunk, type LeafData } from "./chunk.js";
+import { ENCRYPTED_HINT, RefusedError, VALUE_HINT } from "./errors.js";
+import { ValueError } from "./leaf-vector.js";
 import { fieldOf, type Shape, shapeOf } from "./types.js";
 
 const MAGIC = 0x31524150; // "PAR1"
+const ENCRYPTED_MAGIC = 0x45524150; // "PARE": encrypted footer
 
 /** Key-value metadata key holding `{ column: zone }` for timestamp columns with a zone other than UTC. */
 export const TIMEZONES_KEY = "hygge.timezones";
@@ -29,6 +32,8 @@ export class ParquetFile {
       const tail = await readAt(handle, size - 8, 8);
       const head = await readAt(handle, 0, 4);
       const tailView = new DataView(tail.buffer, tail.byteOffset, 8);
+      if (tailView.getUint32(4, true) === ENCRYPTED_MAGIC)
+        throw new RefusedError("the file is encrypted (Parquet modular encryption)", ENCRYPTED_HINT);
       if (
         tailView.getUint32(4, true) !== MAGIC ||
         new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) !== MAGIC
@@ -39,6 +44,15 @@ export class ParquetFile {
         throw new Error(`footer length ${metaLength} exceeds the file size ${size} (truncated?)`);
       const footer = await readAt(handle, size - 8 - metaLength, metaLength + 8);
       const metadata = parquetMetadata(footer);
+      if (
+        metadata.row_groups.some((g) =>
+          g.columns.some((c) => c.crypto_metadata || c.encrypted_column_metadata),
+        )
+      )
+        throw new RefusedError(
+          "the file is encrypted (Parquet modular encryption, plaintext footer)",
+          ENCRYPTED_HINT,
+        );
       return new ParquetFile(path, handle, metadata, size);
     } catch (error) {
       await handle.close().catch(() => undefined);
@@ -97,12 +111,29 @@ export class ParquetFile {
       const length = Number(meta.total_compressed_size);
       if (start + length > this.size)
         throw new Error(`column ${leaf.path.join(".")} runs past the end of the file (truncated?)`);
-      const bytes = await readAt(this.handle, start, length);
-      cache.set(leaf, decodeChunk(bytes, chunk, schemaPathOf(root, leaf.path)));
+      // Old parquet-mr and Impala writers left the dictionary page header out of the chunk size
+      // (PARQUET-816): read up to 100 bytes more, as Arrow C++ and DuckDB do.
+      const padding = Math.max(0, Math.min(100, this.size - 8 - (start + length)));
+      const bytes = await readAt(this.handle, start, length + padding);
+      try {
+        cache.set(leaf, decodeChunk(bytes, chunk, schemaPathOf(root, leaf.path)));
+      } catch (error) {
+        throw new Error(`column ${leaf.path.join(".")}: ${(error as Error).message}`, { cause: error });
+      }
     }
     const rows = Number(group.num_rows);
     const children: Data[] = shapes.map((s) => {
-      const data = assembleColumn(s, (node) => cache.get(node)!);
+      let data: Data;
+      try {
+        data = assembleColumn(s, (node) => cache.get(node)!);
+      } catch (error) {
+        if (error instanceof ValueError)
+          throw new RefusedError(
+            `column "${s.node.element.name}", row group ${index}: ${error.message}`,
+            VALUE_HINT,
+          );
+        throw error;
+      }
       if (data.length !== rows)
         throw new Error(`column ${s.node.element.name} has ${data.length} values, expected ${rows}`);
       return data;

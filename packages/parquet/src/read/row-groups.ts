@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type Data, makeData, RecordBatch, type Schema, Struct } from "apache-arrow";
+import { RefusedError } from "./errors.js";
 import { ParquetFile } from "./parquet-file.js";
 import { fromWire, type WireData } from "./transfer.js";
 
@@ -10,7 +11,9 @@ export interface RowGroupTask {
   rowGroup: number;
 }
 
-type Reply = { id: number; rows: number; children: WireData[] } | { id: number; error: string };
+type Reply =
+  | { id: number; rows: number; children: WireData[] }
+  | { id: number; error: string; hint?: string };
 
 /**
  * Decodes row groups, in a worker thread when the compiled worker is available (decode runs on
@@ -79,7 +82,8 @@ export class RowGroupDecoder {
       if (error instanceof WorkerGone) return this.decode(task);
       throw error;
     }
-    if ("error" in reply) throw new Error(reply.error);
+    if ("error" in reply)
+      throw reply.hint ? new RefusedError(reply.error, reply.hint) : new Error(reply.error);
     const children: Data[] = reply.children.map((c, i) => fromWire(this.schema.fields[i]!.type, c));
     const data = makeData({
       type: new Struct(this.schema.fields),

@@ -5,6 +5,7 @@ import type { Compressor } from "./codecs.js";
 import { buildDictionary } from "./dictionary.js";
 import { ARRAYS, type Gathered, gather, type Physical } from "./gather.js";
 import { bitPacked, rleRun, varint } from "./rle.js";
+import { UnwritableError } from "./schema.js";
 import { statistics } from "./statistics.js";
 
 /**
@@ -65,7 +66,14 @@ export function writeFastColumn(
   parts: Data[],
   options: FastColumnOptions,
 ): ColumnChunk {
-  const g = gather(parts, physical, element.type_length ?? 0);
+  let g: Gathered;
+  try {
+    g = gather(parts, physical, element.type_length ?? 0);
+  } catch (error) {
+    if (error instanceof UnwritableError)
+      throw new UnwritableError(`column "${element.name}": ${error.message}`);
+    throw error;
+  }
   const optional = element.repetition_type !== "REQUIRED";
   const start = sink.offset;
   let uncompressed = 0;

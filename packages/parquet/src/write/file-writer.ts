@@ -131,7 +131,7 @@ export class ParquetFileWriter {
               .slice(1)
               .map((s) => s.name)
               .join("."),
-            element: schemaPath.at(-1)!,
+            element: encodingElement(schemaPath.at(-1)!),
             schemaPath,
             codec: this.options.codec,
             compressors: this.options.compressors as never,
@@ -190,4 +190,14 @@ function detachStatistics(chunk: ColumnChunk): void {
     const v = stats[key];
     if (v instanceof Uint8Array) stats[key] = v.slice();
   }
+}
+
+/**
+ * The leaf element hyparquet-writer encodes with. Its value conversion would JSON.stringify the
+ * bytes of a JSON column; hygge hands it the bytes already, so the annotation is left out here
+ * (the file's schema, written from the full elements, keeps it).
+ */
+function encodingElement(element: SchemaElement): SchemaElement {
+  if (element.converted_type !== "JSON" && element.logical_type?.type !== "JSON") return element;
+  return { ...element, converted_type: undefined, logical_type: undefined };
 }

@@ -149,6 +149,11 @@ export function gather(parts: Data[], physical: Physical, width: number): Gather
       const mask = present[p]!;
       for (let i = 0; i < d.length; i++) if (mask[i]) offsets[++v] = total += off[i + 1]! - off[i]!;
     });
+    // Int32 offsets: past 2 GiB they would wrap around and corrupt the values.
+    if (total > 2 ** 31 - 1)
+      throw new UnwritableError(
+        `the values of one row group pass 2 GiB (${total} bytes); lower row_group_size so a row group holds less`,
+      );
     const bytes = new Uint8Array(total);
     v = 0;
     parts.forEach((d, p) => {

@@ -1,5 +1,7 @@
+import { isJsonField, isUuidField } from "@hygge/core";
 import { type DataType, type Field, type Schema, TimeUnit, Type } from "apache-arrow";
 import type { SchemaElement } from "hyparquet";
+import { TIME_UTC_KEY } from "../read/types.js";
 
 /** A type or value the writer cannot store exactly: refused rather than corrupted. */
 export class UnwritableError extends Error {}
@@ -94,14 +96,15 @@ function leafElement(field: Field): Omit<SchemaElement, "name"> {
     }
     case Type.Utf8:
     case Type.LargeUtf8:
+      if (isJsonField(field))
+        return { type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
       return { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } };
     case Type.Binary:
     case Type.LargeBinary:
       return { type: "BYTE_ARRAY" };
     case Type.FixedSizeBinary: {
       const width = (type as unknown as { byteWidth: number }).byteWidth;
-      const uuid = field.metadata.get("ARROW:extension:name") === "arrow.uuid" && width === 16;
-      return uuid
+      return isUuidField(field)
         ? { type: "FIXED_LEN_BYTE_ARRAY", type_length: 16, logical_type: { type: "UUID" } }
         : { type: "FIXED_LEN_BYTE_ARRAY", type_length: width };
     }
@@ -124,19 +127,20 @@ function leafElement(field: Field): Omit<SchemaElement, "name"> {
     }
     case Type.Time: {
       const unit = (type as unknown as { unit: TimeUnit }).unit;
+      const isAdjustedToUTC = field.metadata.get(TIME_UTC_KEY) === "true";
       if (unit === TimeUnit.SECOND)
         throw new UnwritableError(`column "${field.name}": Parquet has no time in seconds`);
       if (unit === TimeUnit.MILLISECOND)
         return {
           type: "INT32",
           converted_type: "TIME_MILLIS",
-          logical_type: { type: "TIME", isAdjustedToUTC: false, unit: "MILLIS" },
+          logical_type: { type: "TIME", isAdjustedToUTC, unit: "MILLIS" },
         };
       const u = UNITS[unit]!;
       return {
         type: "INT64",
         converted_type: u === "MICROS" ? "TIME_MICROS" : undefined,
-        logical_type: { type: "TIME", isAdjustedToUTC: false, unit: u },
+        logical_type: { type: "TIME", isAdjustedToUTC, unit: u },
       };
     }
     case Type.Decimal: {
