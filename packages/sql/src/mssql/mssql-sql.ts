@@ -79,9 +79,13 @@ export const mssqlSql: SqlGenerator = {
     const from = source.table ? table(source.table) : `(${stripSemicolon(source.query!)}) AS hygge_source`;
     if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
     return {
-      // Strings compare by code point (binary collation), as the engine's boundary rule does.
-      text: `SELECT ${cols} FROM ${from} WHERE ${mssqlQuote(since.column)}${
-        since.kind === "string" ? " COLLATE Latin1_General_BIN2" : ""
+      // Strings compare by UTF-16 code unit (binary collation), as the engine's boundary rule
+      // does. COLLATE on a varchar would first re-encode it into code page 1252 ('?' for what
+      // 1252 lacks): the column is converted to nvarchar with its own code page before.
+      text: `SELECT ${cols} FROM ${from} WHERE ${
+        since.kind === "string"
+          ? `CONVERT(nvarchar(max), ${mssqlQuote(since.column)}) COLLATE Latin1_General_BIN2`
+          : mssqlQuote(since.column)
       } >= @p1`,
       params: [mssqlWatermarkParam(since)],
     };

@@ -35,10 +35,15 @@ interface WritingType {
   writeValue(buffer: TrackingBuffer, parameter: DecimalParameter, options: object): void;
 }
 
-function written(type: WritingType, Tracking: new () => TrackingBuffer, p: DecimalParameter): string {
+function written(
+  type: WritingType | typeof exactDecimalType,
+  Tracking: new () => TrackingBuffer,
+  p: DecimalParameter,
+): string {
   const buffer = new Tracking();
-  type.writeTypeInfo(buffer, p, {});
-  type.writeValue(buffer, p, {});
+  const writer = type as WritingType;
+  writer.writeTypeInfo(buffer, p, {});
+  writer.writeValue(buffer, p, {});
   return buffer.data.toString("hex");
 }
 

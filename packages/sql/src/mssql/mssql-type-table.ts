@@ -17,6 +17,7 @@ import { BoolBuilder, DecimalBuilder, FixedBuilder, VarBuilder } from "../arrow/
 import { parseTime } from "../arrow/temporal.js";
 import {
   asIs,
+  codePageTextAsNvarchar,
   convert,
   DECIMALS,
   exactDecimal,
@@ -197,9 +198,16 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     ddl: () => "nvarchar(max)",
     bulk: nvarcharMax,
     encode: utf8Encode,
-    sql: ["char", "varchar", "nchar", "nvarchar", "text", "ntext"],
+    sql: ["nchar", "nvarchar", "ntext"],
     read: utf8Read,
     watermark: { kind: "string", param: (value) => value },
+  },
+  {
+    // Code-page text is converted by SQL Server itself: tedious decodes it with iconv-lite, which
+    // turns bytes its table lacks (0x81 in cp1252, a broken DBCS pair, …) into U+FFFD silently.
+    name: "varchar (converted to nvarchar by SQL Server)",
+    sql: ["char", "varchar", "text"],
+    read: (c) => ({ ...utf8Read(c), expression: convert(codePageTextAsNvarchar(c)) }),
   },
   { name: "xml", sql: ["xml"], read: (c) => ({ ...utf8Read(c), expression: convert("nvarchar(max)") }) },
   {
