@@ -46,8 +46,9 @@ describe("SQL Server incremental reads: string watermarks compare the column's o
       kind: "string",
       value: "Жук",
     });
+    const column = "CONVERT(nvarchar(max), [name]) COLLATE Latin1_General_BIN2";
     expect(statement.text).toBe(
-      "SELECT [id], [name] FROM [dbo].[t] WHERE CONVERT(nvarchar(max), [name]) COLLATE Latin1_General_BIN2 >= @p1",
+      `SELECT [id], [name] FROM [dbo].[t] WHERE (${column} >= @p1 OR SUBSTRING(${column}, 1, DATALENGTH(@p1) / 2) = @p1)`,
     );
     expect(statement.params).toEqual(["Жук"]);
     const integer = mssqlSql.select({ table: { name: "t" } }, undefined, {
@@ -56,5 +57,27 @@ describe("SQL Server incremental reads: string watermarks compare the column's o
       value: "9",
     });
     expect(integer.text).toBe("SELECT * FROM [t] WHERE [id] >= @p1");
+  });
+
+  it("selects every value the engine keeps, though SQL Server pads the shorter string with spaces", () => {
+    // SQL Server's comparison under a binary collation: code units, the shorter side space-padded.
+    const pad = (a: string, b: string) => {
+      const n = Math.max(a.length, b.length);
+      const [x, y] = [a.padEnd(n, " "), b.padEnd(n, " ")];
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+    const before = (r: string, w: string) => pad(r, w) >= 0;
+    const after = (r: string, w: string) => pad(r, w) >= 0 || pad(r.slice(0, w.length), w) === 0;
+    const watermarks = ["abc", "ab ", "a\t", ""];
+    const values = ["abc", "abc\t", "abc\n x", "abc ", "abd", "ab", "ab \u0000", "a\t\u0001", "b", "\t"];
+    const kept = (w: string) => values.filter((r) => r >= w); // the engine's own rule
+    for (const w of watermarks) {
+      expect({ w, selected: values.filter((r) => after(r, w)).filter((r) => r >= w) }).toEqual({
+        w,
+        selected: kept(w),
+      });
+    }
+    // The plain comparison loses values extending the watermark with a control character.
+    expect(values.filter((r) => r >= "abc" && !before(r, "abc"))).toEqual(["abc\t", "abc\n x"]);
   });
 });
