@@ -131,6 +131,7 @@ describe("SQL Server exact decimal type: guard against an incompatible tedious",
       /writing a decimal into its buffer failed/,
     );
     expect(tediousIncompatibility({ ...real, Buffer: undefined })).toMatch(/WritableTrackingBuffer/);
+    expect(tediousIncompatibility({ ...real, decimal: undefined })).toMatch(/could not be loaded/);
     const bigEndian = {
       writeTypeInfo: (real.decimal as TediousType).writeTypeInfo,
       writeValue(buffer: { writeUInt8(v: number): void }, p: { value: number }) {

@@ -50,6 +50,7 @@ function written(
 /** Why exactDecimalType cannot work with this tedious, or undefined when it can. */
 export function tediousIncompatibility(tedious: TediousSurface): string | undefined {
   const theirs = tedious.decimal as Partial<WritingType> | undefined;
+  if (theirs === undefined) return "tedious (or its TYPES.Decimal) could not be loaded";
   if (typeof theirs?.writeTypeInfo !== "function" || typeof theirs.writeValue !== "function") {
     return "its data types have no writeTypeInfo/writeValue (the interface hygge's exact decimal type implements)";
   }
@@ -72,7 +73,13 @@ export function tediousIncompatibility(tedious: TediousSurface): string | undefi
 
 /** The tedious that mssql itself loads (mssql 12 accepts tedious 19 or 20). */
 export function loadTediousSurface(): TediousSurface {
-  const fromMssql = createRequire(createRequire(import.meta.url).resolve("mssql"));
+  const fromHere = createRequire(import.meta.url);
+  let fromMssql = fromHere;
+  try {
+    fromMssql = createRequire(fromHere.resolve("mssql"));
+  } catch {
+    // mssql not resolvable from here (bundled?): tedious as this package sees it.
+  }
   const load = (path: string) => {
     try {
       return fromMssql(path);
