@@ -105,4 +105,19 @@ describe("SQL Server: appending to an existing table whose columns would change 
     expect(refusal(schema, [column("u", "binary(16)")]).message).toMatch(/^column "u" .* is binary\(16\)/);
     expect(refusal(schema, [column("fixed", "binary(8)")]).message).toMatch(/is binary\(8\)/); // zero padding
   });
+
+  it("finds the column whatever its case (SQL Server matches bulk columns by name case-insensitively)", () => {
+    const schema = new Schema([new Field("Amount", new Decimal(4, 18, 128))]);
+    const error = refusal(schema, [column("amount", "decimal(10,2)")]);
+    expect(error.message).toBe(
+      'column "Amount" of [dbo].[t] is decimal(10,2), which cannot hold every Decimal(18,4) value unchanged (SQL Server would convert them silently); hygge creates such a column as decimal(18,4)',
+    );
+    // An exact match wins over a case-insensitive one (case-sensitive databases may hold both).
+    expect(() =>
+      checkTargetColumns("[t]", schema, [
+        column("amount", "decimal(10,2)"),
+        column("Amount", "decimal(18,4)"),
+      ]),
+    ).not.toThrow();
+  });
 });

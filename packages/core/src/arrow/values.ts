@@ -1,4 +1,4 @@
-import { type RecordBatch, type Table, Type, type Vector } from "apache-arrow";
+import { makeVector, type RecordBatch, type Table, Type, type Vector } from "apache-arrow";
 
 /** A JSON-safe value that keeps every bit of the Arrow value (BigInt and decimals as strings). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -93,8 +93,17 @@ export function cellToJson(vector: Vector, i: number): Json {
       return out;
     }
     case Type.Map: {
-      const entries = vector.get(i) as { toJSON(): Record<string, unknown> } | null;
-      return entries ? (JSON.parse(JSON.stringify(entries.toJSON(), replacer)) as Json) : null;
+      // Each entry through cellToJson (Arrow's own `get` turns 64-bit times into float ms,
+      // decimals into word arrays and NaN into null).
+      const [data, row] = chunkOf(vector, i);
+      const entries = makeVector(data.children[0]!);
+      const keys = entries.getChildAt(0)!;
+      const values = entries.getChildAt(1)!;
+      const out: Record<string, Json> = {};
+      for (let j = data.valueOffsets[row]!; j < data.valueOffsets[row + 1]!; j++) {
+        out[String(cellToJson(keys, j))] = cellToJson(values, j);
+      }
+      return out;
     }
     case Type.Bool:
     case Type.Utf8:
@@ -103,6 +112,16 @@ export function cellToJson(vector: Vector, i: number): Json {
     default:
       return JSON.parse(JSON.stringify(vector.get(i), replacer)) as Json;
   }
+}
+
+/** The chunk of `vector` holding row `i`, and the row's index in it. */
+function chunkOf(vector: Vector, i: number): [Vector["data"][number], number] {
+  let row = i;
+  for (const data of vector.data) {
+    if (row < data.length) return [data, row];
+    row -= data.length;
+  }
+  throw new RangeError(`row ${i} is outside a vector of ${vector.length} rows`);
 }
 
 function replacer(_key: string, value: unknown) {

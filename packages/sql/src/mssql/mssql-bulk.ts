@@ -1,4 +1,6 @@
 import type { RecordBatch, Schema } from "apache-arrow";
+import { exactDecimalType } from "./mssql-exact-decimal.js";
+import { assertExactDecimalsSupported } from "./mssql-tedious-guard.js";
 import { mssqlBulkType, mssqlEncoder } from "./mssql-types.js";
 
 type MssqlModule = typeof import("mssql");
@@ -12,7 +14,10 @@ export function bulkTable(sql: MssqlModule, name: string, schema: Schema, batch:
   const table = new sql.Table(name);
   table.create = false;
   for (const f of schema.fields) {
-    table.columns.add(f.name, mssqlBulkType(sql, f) as never, { nullable: true });
+    const type = mssqlBulkType(sql, f) as { type?: unknown };
+    // The exact decimal type relies on tedious internals: checked once against the installed tedious.
+    if (type.type === exactDecimalType) assertExactDecimalsSupported();
+    table.columns.add(f.name, type as never, { nullable: true });
   }
   const cells = schema.fields.map((f, c) =>
     mssqlEncoder(f, batch.getChildAt(c)!, { column: f.name, table: name }),

@@ -79,11 +79,23 @@ export const mssqlSql: SqlGenerator = {
     const from = source.table ? table(source.table) : `(${stripSemicolon(source.query!)}) AS hygge_source`;
     if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
     return {
-      // Strings compare by code point (binary collation), as the engine's boundary rule does.
-      text: `SELECT ${cols} FROM ${from} WHERE ${mssqlQuote(since.column)}${
-        since.kind === "string" ? " COLLATE Latin1_General_BIN2" : ""
-      } >= @p1`,
+      text: `SELECT ${cols} FROM ${from} WHERE ${
+        since.kind === "string" ? stringSince(mssqlQuote(since.column)) : `${mssqlQuote(since.column)} >= @p1`
+      }`,
       params: [mssqlWatermarkParam(since)],
     };
   },
 };
+
+/**
+ * `column >= @p1` for a string watermark, as a superset of the rows the engine keeps (it compares
+ * again, by UTF-16 code unit). Binary collation: code-unit order. COLLATE on a varchar would first
+ * re-encode it into code page 1252 ('?' for what 1252 lacks), so the column is converted to
+ * nvarchar with its own code page before. SQL Server pads the shorter side with spaces, so a value
+ * that extends the watermark with a character below U+0020 ('abc' + TAB after 'abc') would
+ * compare lower: values starting with the watermark are selected too.
+ */
+function stringSince(column: string): string {
+  const text = `CONVERT(nvarchar(max), ${column}) COLLATE Latin1_General_BIN2`;
+  return `(${text} >= @p1 OR SUBSTRING(${text}, 1, DATALENGTH(@p1) / 2) = @p1)`;
+}

@@ -47,8 +47,10 @@ export function checkTargetColumns(table: string, schema: Schema, rows: Record<s
       } satisfies MssqlTargetColumn,
     ]),
   );
+  // Names resolve by the database's collation, usually case-insensitive: "Amount" loads into "amount".
+  const folded = new Map([...existing.values()].reverse().map((c) => [c.name.toLowerCase(), c]));
   for (const field of schema.fields) {
-    const column = existing.get(field.name);
+    const column = existing.get(field.name) ?? folded.get(field.name.toLowerCase());
     if (!column) continue; // SQL Server refuses an unknown column itself
     const row = mssqlWriteRow(field);
     const type = valueField(field).type as never;

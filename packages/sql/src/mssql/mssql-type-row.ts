@@ -122,6 +122,11 @@ export const utf8Encode = (v: Vector, ctx: CellContext) => (i: number) => utf8Ce
 /** nvarchar is UTF-16 without a check: a lone surrogate would become U+FFFD in Arrow's UTF-8. */
 export const utf8Read = (c: MssqlColumn) =>
   plan(asIs, (n) => new VarBuilder(new Utf8(), wellFormed(c.name), n));
+/** nvarchar wide enough for a char/varchar/text column (n bytes are at most n UTF-16 code units). */
+export const codePageTextAsNvarchar = (c: MssqlColumn) =>
+  c.type !== "text" && c.length !== undefined && c.length > 0 && c.length <= 4000
+    ? `nvarchar(${c.length})`
+    : "nvarchar(max)";
 export const exactDecimal = (precision: number, scale: number) => ({
   type: exactDecimalType,
   precision,

@@ -1,47 +1,29 @@
 import { cellToJson, formatUuid, isJsonField, isUuidField, parseDecimal, UUID_EXTENSION } from "@hygge/core";
-import {
-  Binary,
-  Bool,
-  DateDay,
-  Decimal,
-  Float32,
-  Float64,
-  Int16,
-  Int32,
-  Int64,
-  TimeNanosecond,
-  Type,
-  Uint8,
-} from "apache-arrow";
+import { Binary, Bool, Decimal, Float32, Float64, Int16, Int32, Int64, Type, Uint8 } from "apache-arrow";
 import { BoolBuilder, DecimalBuilder, FixedBuilder, VarBuilder } from "../arrow/column-builder.js";
-import { parseTime } from "../arrow/temporal.js";
 import {
   asIs,
+  codePageTextAsNvarchar,
   convert,
   DECIMALS,
   exactDecimal,
-  fraction,
   INTEGERS,
   int,
   is,
   type MssqlTypeRow,
-  mssqlTimeUnit,
   named,
   nvarcharMax,
   plan,
-  SCALE,
   type T,
-  timestampEncode,
-  timestampRead,
-  UNITS,
   unicodeText,
   utf8Encode,
   utf8Read,
   values,
 } from "./mssql-type-row.js";
+import { MSSQL_TIME_TYPES } from "./mssql-type-rows-time.js";
 import { UuidBuilder } from "./mssql-uuid-builder.js";
-import { assertNestedUtf8, binaryCell, dateCell, decimalCell, floatCell, timeCell } from "./mssql-values.js";
-import { dateParam, floatParam, timestampParam } from "./mssql-watermark.js";
+import { assertNestedUtf8, binaryCell, decimalCell, floatCell } from "./mssql-values.js";
+import { floatParam } from "./mssql-watermark.js";
 
 export type { MssqlColumn, MssqlReadPlan, MssqlTypeRow } from "./mssql-type-row.js";
 export { mssqlTimeUnit } from "./mssql-type-row.js";
@@ -197,9 +179,16 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     ddl: () => "nvarchar(max)",
     bulk: nvarcharMax,
     encode: utf8Encode,
-    sql: ["char", "varchar", "nchar", "nvarchar", "text", "ntext"],
+    sql: ["nchar", "nvarchar", "ntext"],
     read: utf8Read,
     watermark: { kind: "string", param: (value) => value },
+  },
+  {
+    // Code-page text is converted by SQL Server itself: tedious decodes it with iconv-lite, which
+    // turns bytes its table lacks (0x81 in cp1252, a broken DBCS pair, …) into U+FFFD silently.
+    name: "varchar (converted to nvarchar by SQL Server)",
+    sql: ["char", "varchar", "text"],
+    read: (c) => ({ ...utf8Read(c), expression: convert(codePageTextAsNvarchar(c)) }),
   },
   { name: "xml", sql: ["xml"], read: (c) => ({ ...utf8Read(c), expression: convert("nvarchar(max)") }) },
   {
@@ -229,77 +218,5 @@ export const MSSQL_TYPES: readonly MssqlTypeRow[] = [
     sql: ["binary", "varbinary", "image"],
     read: () => plan(asIs, (n) => new VarBuilder(new Binary(), (b: Uint8Array) => b, n)),
   },
-  {
-    name: "date",
-    keeps: named("date", "datetime2", "datetimeoffset", "datetime", "smalldatetime"),
-    arrow: is(Type.Date),
-    ddl: () => "date",
-    bulk: (sql) => sql.Date,
-    encode: (v, ctx) => {
-      const day = (v.type as T).unit === 0;
-      return (i) => dateCell(Number(values(v)[i]), day, ctx);
-    },
-    sql: ["date"],
-    read: () =>
-      plan(
-        asIs,
-        (n) =>
-          new FixedBuilder(new DateDay(), Int32Array, (d: Date) => Math.floor(d.getTime() / 86_400_000), n),
-      ),
-    watermark: { kind: "date", param: dateParam },
-  },
-  {
-    name: "time",
-    keeps: fraction("time"),
-    arrow: is(Type.Time),
-    ddl: (t) => `time(${SCALE[t.unit as 0]})`,
-    bulk: (sql, t) => sql.Time(SCALE[t.unit as 0]),
-    encode: (v, ctx) => {
-      const unit = UNITS[(v.type as T).unit]!;
-      return (i) => timeCell(BigInt(values(v)[i]), unit, ctx);
-    },
-    sql: ["time"],
-    read: () =>
-      plan(
-        convert("varchar(16)"),
-        (n) => new FixedBuilder(new TimeNanosecond(), BigInt64Array, (s: string) => parseTime(s, "ns"), n),
-      ),
-  },
-  {
-    name: "datetime2",
-    keeps: fraction("datetime2", "datetimeoffset"),
-    arrow: (f) => f.type.typeId === Type.Timestamp && !(f.type as T).timezone,
-    ddl: (t) => `datetime2(${SCALE[t.unit as 0]})`,
-    bulk: (sql, t) => sql.DateTime2(SCALE[t.unit as 0]),
-    encode: timestampEncode,
-    // datetime is 1/300 s: its style-126 text (…, .003, .007) maps one to one onto those ticks.
-    sql: ["datetime2", "datetime", "smalldatetime"],
-    read: (c) =>
-      timestampRead(
-        c.type === "datetime2" ? mssqlTimeUnit(c.scale) : c.type === "datetime" ? "ms" : "s",
-        null,
-        126,
-      ),
-    watermark: {
-      kind: "timestamp",
-      timezone: false,
-      param: (value, unit) => timestampParam(value, unit, false),
-    },
-  },
-  {
-    // Sent as UTC with offset +00:00 (UtcDate), whatever the machine's zone.
-    name: "datetimeoffset",
-    keeps: fraction("datetimeoffset", "datetime2"),
-    arrow: (f) => f.type.typeId === Type.Timestamp && Boolean((f.type as T).timezone),
-    ddl: (t) => `datetimeoffset(${SCALE[t.unit as 0]})`,
-    bulk: (sql, t) => sql.DateTimeOffset(SCALE[t.unit as 0]),
-    encode: timestampEncode,
-    sql: ["datetimeoffset"],
-    read: (c) => timestampRead(mssqlTimeUnit(c.scale), "UTC", 127),
-    watermark: {
-      kind: "timestamp",
-      timezone: true,
-      param: (value, unit) => timestampParam(value, unit, true),
-    },
-  },
+  ...MSSQL_TIME_TYPES,
 ];
