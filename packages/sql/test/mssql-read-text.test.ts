@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { compareCodePoints } from "@hygge/core";
 import { describe, expect, it } from "@jest/globals";
 import { mssqlSql } from "../src/mssql/mssql-sql.js";
 import { mssqlReadPlan } from "../src/mssql/mssql-types.js";
@@ -79,5 +80,43 @@ describe("SQL Server incremental reads: string watermarks compare the column's o
     }
     // The plain comparison loses values extending the watermark with a control character.
     expect(values.filter((r) => r >= "abc" && !before(r, "abc"))).toEqual(["abc\t", "abc\n x"]);
+  });
+
+  it("selects supplementary characters after a watermark in U+E000–U+FFFF (code units and code points disagree there)", () => {
+    const plain = mssqlSql.select({ table: { name: "t" } }, undefined, {
+      column: "s",
+      kind: "string",
+      value: "abc",
+    });
+    expect(plain.text).not.toContain("PATINDEX");
+    const statement = mssqlSql.select({ table: { name: "t" } }, undefined, {
+      column: "s",
+      kind: "string",
+      value: "a\uE000",
+    });
+    expect(statement.text).toContain(
+      "PATINDEX(N'%[' + NCHAR(55296) + N'-' + NCHAR(56319) + N']%', CONVERT(nvarchar(max), [s]) COLLATE Latin1_General_BIN2) > 0",
+    );
+    // A model of SQL Server (space-padded code-unit order) plus the surrogate clause against the
+    // engine's code-point rule: every value the engine keeps is selected.
+    const pad = (a: string, b: string) => {
+      const n = Math.max(a.length, b.length);
+      const [x, y] = [a.padEnd(n, " "), b.padEnd(n, " ")];
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+    const hasSurrogate = (r: string) => /[\uD800-\uDBFF]/.test(r);
+    const selected = (r: string, w: string) =>
+      pad(r, w) >= 0 || pad(r.slice(0, w.length), w) === 0 || (/[\uE000-\uFFFF]/.test(w) && hasSurrogate(r));
+    const values = ["a\u{1F600}", "a\uE000", "a\uFFFD", "a\uD7FF", "b", "a", "\u{10000}", "\uE001"];
+    for (const w of ["a\uE000", "\uE000", "a\uFFFF", "abc"]) {
+      const kept = values.filter((r) => compareCodePoints(r, w) >= 0);
+      expect({ w, selected: values.filter((r) => selected(r, w) && compareCodePoints(r, w) >= 0) }).toEqual({
+        w,
+        selected: kept,
+      });
+    }
+    // Without the clause, the emoji after "a\uE000" would be lost.
+    expect(pad("a\u{1F600}", "a\uE000")).toBe(-1);
+    expect(compareCodePoints("a\u{1F600}", "a\uE000")).toBeGreaterThan(0);
   });
 });

@@ -80,7 +80,9 @@ export const mssqlSql: SqlGenerator = {
     if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
     return {
       text: `SELECT ${cols} FROM ${from} WHERE ${
-        since.kind === "string" ? stringSince(mssqlQuote(since.column)) : `${mssqlQuote(since.column)} >= @p1`
+        since.kind === "string"
+          ? stringSince(mssqlQuote(since.column), String(since.value))
+          : `${mssqlQuote(since.column)} >= @p1`
       }`,
       params: [mssqlWatermarkParam(since)],
     };
@@ -89,13 +91,21 @@ export const mssqlSql: SqlGenerator = {
 
 /**
  * `column >= @p1` for a string watermark, as a superset of the rows the engine keeps (it compares
- * again, by UTF-16 code unit). Binary collation: code-unit order. COLLATE on a varchar would first
- * re-encode it into code page 1252 ('?' for what 1252 lacks), so the column is converted to
- * nvarchar with its own code page before. SQL Server pads the shorter side with spaces, so a value
- * that extends the watermark with a character below U+0020 ('abc' + TAB after 'abc') would
- * compare lower: values starting with the watermark are selected too.
+ * again, by Unicode code point). A binary collation compares nvarchar by UTF-16 code unit, which
+ * agrees with code-point order except where a supplementary character (a surrogate pair, D800–DBFF
+ * first) meets U+E000–U+FFFF: code points put the supplementary character after, code units
+ * before. So when the watermark holds a character in U+E000–U+FFFF, values holding a surrogate are
+ * selected too. COLLATE on a varchar would first re-encode it into code page 1252 ('?' for what
+ * 1252 lacks), so the column is converted to nvarchar with its own code page before. SQL Server
+ * pads the shorter side with spaces, so a value that extends the watermark with a character below
+ * U+0020 ('abc' + TAB after 'abc') would compare lower: values starting with the watermark are
+ * selected too.
  */
-function stringSince(column: string): string {
+function stringSince(column: string, since: string): string {
   const text = `CONVERT(nvarchar(max), ${column}) COLLATE Latin1_General_BIN2`;
-  return `(${text} >= @p1 OR SUBSTRING(${text}, 1, DATALENGTH(@p1) / 2) = @p1)`;
+  const clauses = [`${text} >= @p1`, `SUBSTRING(${text}, 1, DATALENGTH(@p1) / 2) = @p1`];
+  if (/[\uE000-\uFFFF]/.test(since)) {
+    clauses.push(`PATINDEX(N'%[' + NCHAR(55296) + N'-' + NCHAR(56319) + N']%', ${text}) > 0`);
+  }
+  return `(${clauses.join(" OR ")})`;
 }
