@@ -15,6 +15,7 @@ import { type ConnectionHandle, resolveConnection, type SqlType } from "./connec
 import type { BulkLoad, SqlSession, Statement } from "./dialect.js";
 import { sqlError } from "./errors.js";
 import type { SqlStoreOptions } from "./options.js";
+import { checkColumnsFit, refuseForeignTable } from "./table-guard.js";
 import {
   displayTable,
   parseTableRef,
@@ -42,7 +43,7 @@ export class SqlStore implements Store {
   private schema?: Schema;
   private targetExists = false;
   private inTransaction = false;
-  private broken = false;
+  private aborted = false;
 
   constructor(
     private readonly connection: ConnectionHandle,
@@ -68,28 +69,52 @@ export class SqlStore implements Store {
     return sqlError(error, this.connection.errorContext(`${action} ${where}`, where), code);
   }
   private run(text: string | Statement) {
-    return this.session!.query(typeof text === "string" ? { text, params: [] } : text);
+    if (this.aborted || !this.session) {
+      // A write abandoned by abort() must not go on with another statement.
+      return Promise.reject(
+        new HyggeError("ABORTED", `the load into ${displayTable(this.target)} was aborted`, {
+          subject: displayTable(this.target),
+        }),
+      );
+    }
+    return this.session.query(typeof text === "string" ? { text, params: [] } : text);
   }
 
   async open(ctx: WriteContext): Promise<void> {
     this.ctx = ctx;
     this.session = await this.connection.session();
     try {
-      await this.run(this.sql.createStateTable(this.stateRef)).catch(async (error) => {
-        // Two entities creating the state table at once: the loser finds it there.
-        if (!(await this.exists(this.stateRef))) throw error;
-      });
-      await this.run(this.sql.migrateStateTable(this.stateRef));
+      // Checked before anything is created or dropped: a refused run changes nothing.
+      const stateExists = await this.exists(this.stateRef);
+      if (stateExists) await this.run(this.sql.migrateStateTable(this.stateRef));
+      this.targetExists = await this.exists(this.target);
+      this.checkPolicy(ctx);
+      if (ctx.runType === "full_drop" && this.targetExists && this.options.if_exists === "replace") {
+        if (!this.options.replace_existing) {
+          await refuseForeignTable((s) => this.run(s), this.sql, this.target, {
+            ref: this.stateRef,
+            exists: stateExists,
+            flow: ctx.flow,
+            entity: ctx.entity,
+            table: displayTable(this.stateRef),
+          });
+        }
+      }
+      if (!stateExists) {
+        await this.run(this.sql.createStateTable(this.stateRef)).catch(async (error) => {
+          // Two entities creating the state table at once: the loser finds it there.
+          if (!(await this.exists(this.stateRef))) throw error;
+        });
+        await this.run(this.sql.migrateStateTable(this.stateRef));
+      }
       for (const row of await this.run(
         this.sql.listStaging(this.target.schema, stagingPrefix(this.target)),
       )) {
         await this.run(this.sql.dropTable({ ...this.stateRef, name: String(row.name) }));
       }
-      this.targetExists = await this.exists(this.target);
     } catch (error) {
       throw this.fail(error, "preparing");
     }
-    this.checkPolicy(ctx);
     try {
       await this.session.begin();
       this.inTransaction = true;
@@ -144,13 +169,19 @@ export class SqlStore implements Store {
       if (!this.targetExists) {
         await this.run(this.sql.createTable(this.target, schema, key));
         this.targetExists = true;
+      } else {
+        await checkColumnsFit((s) => this.run(s), this.sql, this.target, schema, {
+          caseInsensitive: this.connection.dialect.type === "mssql",
+          ...(runType === "merge" && key ? { primaryKey: key } : {}),
+        });
       }
       if (runType === "merge") {
         into = this.staging = this.newStaging();
         await this.run(this.sql.createTable(into, schema));
       }
     }
-    return this.session!.bulkLoad(into, schema);
+    if (this.aborted || !this.session) throw new HyggeError("ABORTED", "the load was aborted");
+    return this.session.bulkLoad(into, schema);
   }
 
   async write(batch: RecordBatch): Promise<void> {
@@ -190,15 +221,44 @@ export class SqlStore implements Store {
     return { rows, locations: [`${this.connection.name}:${displayTable(this.target)}`] };
   }
 
+  /**
+   * Leaves the destination as it was. A statement or COPY still under way (a write or commit the
+   * engine stopped waiting for) is cancelled on the server and its connection destroyed, never
+   * returned to the pool; otherwise the transaction is rolled back, within cancel_timeout_ms.
+   */
   async abort(_error: unknown): Promise<void> {
-    try {
-      await this.load?.cancel();
-      if (this.inTransaction) await this.session?.rollback();
-      this.inTransaction = false;
-    } catch {
-      // The server rolls back when the connection is destroyed: close() does that.
-      this.broken = true;
+    this.aborted = true;
+    const session = this.session;
+    if (!session) return;
+    if (session.busy) {
+      await this.abandon(session);
+      return;
     }
+    if (this.inTransaction) {
+      this.inTransaction = false;
+      if (!(await this.bounded(session.rollback()))) await this.abandon(session);
+    }
+  }
+
+  private async abandon(session: SqlSession): Promise<void> {
+    this.session = undefined;
+    this.inTransaction = false;
+    await session.abandon();
+  }
+
+  /** True when `work` succeeded within the cancel timeout. */
+  private bounded(work: Promise<unknown>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.connection.cancelTimeoutMs);
+    });
+    return Promise.race([
+      work.then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]).finally(() => clearTimeout(timer));
   }
 
   async committedState(): Promise<CommitState | undefined> {
@@ -272,9 +332,15 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.inTransaction) await this.session?.rollback().catch(() => (this.broken = true));
-    this.session?.release(this.broken);
+    const session = this.session;
+    if (!session) return;
+    if (session.busy) return this.abandon(session);
+    if (this.inTransaction) {
+      this.inTransaction = false;
+      if (!(await this.bounded(session.rollback()))) return this.abandon(session);
+    }
     this.session = undefined;
+    session.release();
   }
 }
 

@@ -99,6 +99,19 @@ export const postgresSql: SqlGenerator = {
     text: `SELECT run_id, run_type, committed_at::text AS committed_at, watermark::text AS watermark, target FROM ${table(ref)} WHERE flow = $1 AND entity = $2`,
     params: [flow, entity ?? ""],
   }),
+  ownsTarget: (state, target, flow, entity) => ({
+    text: `SELECT 1 AS owned FROM ${table(state)} WHERE target = coalesce($1, current_schema()) || '.' || $2 OR (target = $2 AND coalesce($1, current_schema()) = current_schema()) OR (target IS NULL AND flow = $3 AND entity = $4) LIMIT 1`,
+    params: [target.schema ?? null, target.name, flow, entity ?? ""],
+  }),
+  describeTable: (ref) => ({
+    text: "SELECT attname AS name, format_type(atttypid, atttypmod) AS type, NOT attnotnull AS nullable, (atthasdef OR attidentity <> '' OR attgenerated <> '') AS has_default FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+    params: [table(ref)],
+  }),
+  // Counted exactly up to 256 MB (the uncorrelated sub-select runs only when the CASE needs it).
+  tableSize: (ref) => ({
+    text: `SELECT pg_total_relation_size(c.oid)::bigint::text AS bytes, CASE WHEN pg_total_relation_size(c.oid) <= 268435456 THEN (SELECT count(*) FROM ${table(ref)})::text END AS exact, greatest(c.reltuples, 0)::bigint::text AS estimate FROM pg_class c WHERE c.oid = to_regclass($1)`,
+    params: [table(ref)],
+  }),
   select(source, columns, since): Statement {
     const cols = columns ? list(columns) : "*";
     const from = source.table ? table(source.table) : `(${stripSemicolon(source.query!)}) AS hygge_source`;
