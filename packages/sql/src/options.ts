@@ -92,23 +92,28 @@ export const sqlHomeOptions = z
 export type SqlHomeOptions = z.output<typeof sqlHomeOptions>;
 
 /** `store:` block of `type: postgres` / `type: mssql`. */
-export const sqlStoreOptions = z.strictObject({
-  connection: z.string().min(1),
-  /** Target table, optionally schema-qualified; `{entity}` is replaced. */
-  table: z.string().min(1),
-  /** When the table is missing: `create` it from the Arrow schema, or `fail`. */
-  if_missing: z.enum(["create", "fail"]).default("create"),
-  /**
-   * full_drop on an existing table: `replace` it (staging + atomic swap), or `fail` without
-   * touching it. incremental appends to and merge upserts into an existing table either way.
-   */
-  if_exists: z.enum(["replace", "fail"]).default("replace"),
-  /**
-   * Lets the first full_drop replace a table that exists but that hygge never published (no row
-   * for it in the state table). Without it that run stops before changing anything.
-   */
-  replace_existing: z.boolean().default(false),
-  /** Table of committed run state (watermarks), in the target schema. */
-  state_table: identifier.default("hygge_state"),
-});
+export const sqlStoreOptions = z
+  .strictObject({
+    connection: z.string().min(1),
+    /** Target table, optionally schema-qualified; `{entity}` is replaced. */
+    table: z.string().min(1),
+    /** When the table is missing: `create` it from the Arrow schema, or `fail`. */
+    if_missing: z.enum(["create", "fail"]).default("create"),
+    /**
+     * full_drop on an existing table: `replace` it (staging + atomic swap), or `fail` without
+     * touching it. incremental appends to and merge upserts into an existing table either way.
+     */
+    if_exists: z.enum(["replace", "fail"]).default("replace"),
+    /**
+     * Lets the first full_drop replace a table that exists but that hygge never published (no row
+     * for it in the state table). Without it that run stops before changing anything.
+     */
+    replace_existing: z.boolean().default(false),
+    /** Table of committed run state (watermarks), in the target schema. */
+    state_table: identifier.default("hygge_state"),
+  })
+  .refine((o) => !(o.replace_existing && o.if_exists === "fail"), {
+    message: "replace_existing: true contradicts if_exists: fail (which never replaces a table): keep one",
+    path: ["replace_existing"],
+  });
 export type SqlStoreOptions = z.output<typeof sqlStoreOptions>;

@@ -35,7 +35,7 @@ export function destroyableClientClass(
     destroy(): void {
       this.socket.destroy();
     }
-    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads (callback or promise)
+    // pg's overloads: end(callback) or end() returning a promise.
     override end(...args: any[]): any {
       const timer = setTimeout(() => this.socket.destroy(), END_GRACE_MS);
       timer.unref();
