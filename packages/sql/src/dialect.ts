@@ -71,12 +71,19 @@ export interface SqlGenerator {
   describeTable(ref: TableRef): Statement;
   /** Size of an existing table: bytes, exact (row count when cheap, else null), estimate. */
   tableSize(ref: TableRef): Statement;
-  /** SELECT for a home: table or query, columns, and `column >= <bound parameter>` when `since` is set. */
+  /**
+   * SELECT for a home: table or query, columns, and `column >= <bound parameter>` when `since` is
+   * set. String watermarks compare by code point; `codePoint` says the column already orders so
+   * (no COLLATE needed, which keeps its index usable).
+   */
   select(
     source: { table?: TableRef; query?: string },
     columns?: readonly string[],
     since?: Watermark,
+    options?: { codePoint?: boolean },
   ): Statement;
+  /** One row, `codepoint`: true when the column's collation provably orders by code point. */
+  codePointColumn?(table: TableRef, column: string): Statement;
 }
 
 /** Everything the generic home and store need from one database family. */

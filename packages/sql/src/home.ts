@@ -37,11 +37,8 @@ export class SqlHome implements Home {
   }
 
   async *read(ctx: ReadContext): AsyncIterable<RecordBatch> {
-    const statement = this.connection.dialect.sql.select(
-      this.source,
-      this.options.columns,
-      ctx.watermark?.since,
-    );
+    const since = ctx.watermark?.since;
+    const sql = this.connection.dialect.sql;
     const session = await this.connection.session();
     this.sessions.add(session);
     // The engine may stop waiting for a `next()` stuck on I/O: the read's connection is then
@@ -53,6 +50,12 @@ export class SqlHome implements Home {
     let clean = false;
     try {
       if (ctx.signal.aborted) throw abortError(ctx.signal);
+      let codePoint = false;
+      if (since?.kind === "string" && this.source.table && sql.codePointColumn) {
+        const [row] = await session.query(sql.codePointColumn(this.source.table, since.column));
+        codePoint = row?.codepoint === true;
+      }
+      const statement = sql.select(this.source, this.options.columns, since, { codePoint });
       yield* session.stream(statement, { batchSize: this.options.batch_size, signal: ctx.signal });
       clean = true;
     } catch (error) {

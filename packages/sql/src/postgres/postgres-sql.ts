@@ -112,13 +112,21 @@ export const postgresSql: SqlGenerator = {
     text: `SELECT pg_total_relation_size(c.oid)::bigint::text AS bytes, CASE WHEN pg_total_relation_size(c.oid) <= 268435456 THEN (SELECT count(*) FROM ${table(ref)})::text END AS exact, greatest(c.reltuples, 0)::bigint::text AS estimate FROM pg_class c WHERE c.oid = to_regclass($1)`,
     params: [table(ref)],
   }),
-  select(source, columns, since): Statement {
+  // Code-point orders PostgreSQL itself defines: C/POSIX (libc), ucs_basic, the builtin provider
+  // (C, C.UTF-8, PG_UNICODE_FAST). Not libc "C.UTF-8" or ICU: their order is the library's.
+  codePointColumn: (ref, column) => ({
+    text: `SELECT CASE WHEN c.collname = 'default' THEN (SELECT d.datlocprovider = 'b' OR (d.datlocprovider = 'c' AND d.datcollate IN ('C', 'POSIX')) FROM pg_database d WHERE d.datname = current_database()) ELSE c.collprovider = 'b' OR c.collname IN ('C', 'POSIX', 'ucs_basic') OR (c.collprovider = 'c' AND c.collcollate IN ('C', 'POSIX')) END AS codepoint FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped`,
+    params: [table(ref), column],
+  }),
+  select(source, columns, since, options): Statement {
     const cols = columns ? list(columns) : "*";
     const from = source.table ? table(source.table) : `(${stripSemicolon(source.query!)}) AS hygge_source`;
     if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
     // Strings compare by code point, as the engine's boundary rule does (a linguistic collation
-    // could return rows the engine then considers below the watermark).
-    const collate = since.kind === "string" ? ' COLLATE "C"' : "";
+    // could skip rows the engine considers above the watermark). COLLATE "C" on a column of
+    // another collation cannot use its ordinary index (a sequential scan): left out when the
+    // column already orders by code point; an index on (column COLLATE "C") serves it otherwise.
+    const collate = since.kind === "string" && !options?.codePoint ? ' COLLATE "C"' : "";
     return {
       text: `SELECT ${cols} FROM ${from} WHERE ${pgQuote(since.column)}${collate} >= $1`,
       params: [watermarkParam(since)],
