@@ -9,7 +9,7 @@ import {
 import { batchOf, int64Vector, memoryHome } from "@hygge/core/testing";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { Int64 } from "apache-arrow";
-import sql from "mssql";
+import type { ConnectionPool } from "mssql";
 import plugin from "../src/index.js";
 import { mssqlPoolConfig } from "../src/mssql/mssql-dialect.js";
 import { mssqlConnectionOptions } from "../src/options.js";
@@ -46,7 +46,9 @@ suite("SQL Server tables hygge did not create (HYGGE_TEST_MSSQL_URL)", () => {
       plugin.stores.mssql.options.parse({ connection: "warehouse", table: "{entity}", ...extra }),
       { ...ctx, entity },
     ) as Store;
-  const raw = async <T>(fn: (pool: sql.ConnectionPool) => Promise<T>) => {
+  const raw = async <T>(fn: (pool: ConnectionPool) => Promise<T>) => {
+    // Loaded only when the suite runs (its Azure dependencies do not load under jest's ESM mode).
+    const sql = (await import("mssql")).default;
     const pool = new sql.ConnectionPool(mssqlPoolConfig(mssqlConnectionOptions.parse(connectionOptions())));
     await pool.connect();
     try {
