@@ -303,6 +303,18 @@ export class SqlStore implements Store {
       session = await this.connection.session();
       this.session = session;
       const exists = await this.exists(this.target);
+      // Whether a full_drop would be refused (the table is not hygge's and no opt-in is set).
+      const foreign =
+        exists &&
+        !this.options.replace_existing &&
+        !(
+          (await this.exists(this.stateRef)) &&
+          (
+            await this.run(
+              this.sql.ownsTarget(this.stateRef, this.target, this.names.flow, this.names.entity),
+            )
+          ).length > 0
+        );
       // A table we may create (and roll back) in the target schema proves the user can publish there.
       await session.begin();
       await this.run(`CREATE TABLE ${this.sql.table(this.newStaging())} (x integer)`);
@@ -318,7 +330,9 @@ export class SqlStore implements Store {
           ok: true,
           subject,
           message: exists
-            ? "table exists and its schema is writable"
+            ? foreign
+              ? "table exists and its schema is writable; hygge did not create it: a full_drop would stop without replace_existing: true"
+              : "table exists and its schema is writable"
             : "table will be created (schema writable)",
         },
       ];

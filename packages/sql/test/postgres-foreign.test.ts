@@ -71,6 +71,10 @@ describe.each(postgresServers())("PostgreSQL store and tables it did not create 
     expect((error as { hint?: string }).hint).toContain("replace_existing: true");
     expect(await snapshot(url, table)).toEqual(before);
     expect(await stateRows(url, table)).toEqual([]);
+    const checked = await pgStore(ctx, table).check!();
+    expect(checked[1]!.message).toContain(
+      "hygge did not create it: a full_drop would stop without replace_existing: true",
+    );
   });
 
   it("replace_existing: true lets the first full_drop replace it; later runs need no opt-in", async () => {
