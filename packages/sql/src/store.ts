@@ -15,6 +15,7 @@ import { type ConnectionHandle, resolveConnection, type SqlType } from "./connec
 import type { BulkLoad, SqlSession, Statement } from "./dialect.js";
 import { sqlError } from "./errors.js";
 import type { SqlStoreOptions } from "./options.js";
+import { checkStorePolicy, within } from "./store-policy.js";
 import { checkColumnsFit, refuseForeignTable } from "./table-guard.js";
 import {
   displayTable,
@@ -88,7 +89,7 @@ export class SqlStore implements Store {
       const stateExists = await this.exists(this.stateRef);
       if (stateExists) await this.run(this.sql.migrateStateTable(this.stateRef));
       this.targetExists = await this.exists(this.target);
-      this.checkPolicy(ctx);
+      checkStorePolicy(this.target, this.options, ctx, this.targetExists);
       if (ctx.runType === "full_drop" && this.targetExists && this.options.if_exists === "replace") {
         if (!this.options.replace_existing) {
           await refuseForeignTable((s) => this.run(s), this.sql, this.target, {
@@ -120,28 +121,6 @@ export class SqlStore implements Store {
       this.inTransaction = true;
     } catch (error) {
       throw this.fail(error, "starting a transaction for");
-    }
-  }
-
-  private checkPolicy(ctx: WriteContext): void {
-    const where = displayTable(this.target);
-    if (!this.targetExists && this.options.if_missing === "fail") {
-      throw new HyggeError("STORE_WRITE_FAILED", `table ${where} does not exist and if_missing is fail`, {
-        subject: where,
-        hint: "Create the table first, or set if_missing: create.",
-      });
-    }
-    if (ctx.runType === "full_drop" && this.targetExists && this.options.if_exists === "fail") {
-      throw new HyggeError("STORE_WRITE_FAILED", `table ${where} exists and if_exists is fail`, {
-        subject: where,
-        hint: "Drop the table yourself, or set if_exists: replace to let full_drop swap it.",
-      });
-    }
-    if (ctx.runType === "merge" && !ctx.primaryKey?.length) {
-      throw new HyggeError("CONFIG_INVALID", `run_type merge into ${where} needs a primary_key`, {
-        subject: where,
-        hint: "Set primary_key: [id] on the flow or entity.",
-      });
     }
   }
 
@@ -236,7 +215,7 @@ export class SqlStore implements Store {
     }
     if (this.inTransaction) {
       this.inTransaction = false;
-      if (!(await this.bounded(session.rollback()))) await this.abandon(session);
+      if (!(await within(session.rollback(), this.connection.cancelTimeoutMs))) await this.abandon(session);
     }
   }
 
@@ -244,21 +223,6 @@ export class SqlStore implements Store {
     this.session = undefined;
     this.inTransaction = false;
     await session.abandon();
-  }
-
-  /** True when `work` succeeded within the cancel timeout. */
-  private bounded(work: Promise<unknown>): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.connection.cancelTimeoutMs);
-    });
-    return Promise.race([
-      work.then(
-        () => true,
-        () => false,
-      ),
-      timeout,
-    ]).finally(() => clearTimeout(timer));
   }
 
   async committedState(): Promise<CommitState | undefined> {
@@ -351,7 +315,7 @@ export class SqlStore implements Store {
     if (session.busy) return this.abandon(session);
     if (this.inTransaction) {
       this.inTransaction = false;
-      if (!(await this.bounded(session.rollback()))) return this.abandon(session);
+      if (!(await within(session.rollback(), this.connection.cancelTimeoutMs))) return this.abandon(session);
     }
     this.session = undefined;
     session.release();
