@@ -145,6 +145,30 @@ describe.each(postgresServers())("PostgreSQL store and tables it did not create 
     ]);
   });
 
+  it("schema-qualified targets: hygge's own table runs again, a foreign one next to it is refused", async () => {
+    const schema = `hygge_fq_${process.pid}`;
+    await withClient(url, (c) => c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`));
+    try {
+      const own = `${schema}.mine`;
+      expect((await run("fq", people([1], ["a"]), { table: own })).rows).toBe(1);
+      expect((await run("fq", people([2], ["b"]), { table: own })).rows).toBe(1);
+      await withClient(url, (c) =>
+        c.query(`CREATE TABLE "${schema}".theirs (x int); INSERT INTO "${schema}".theirs VALUES (1)`),
+      );
+      const error = await run("fq2", people([1], ["a"]), { table: `${schema}.theirs` }).catch(
+        (e: unknown) => e,
+      );
+      expect(String((error as Error).message)).toContain(
+        `table ${schema}.theirs exists but was not created by hygge (no row for it in ${schema}.hygge_state)`,
+      );
+      expect((await withClient(url, (c) => c.query(`SELECT x FROM "${schema}".theirs`))).rows).toEqual([
+        { x: 1 },
+      ]);
+    } finally {
+      await withClient(url, (c) => c.query(`DROP SCHEMA "${schema}" CASCADE`));
+    }
+  });
+
   it("if_exists: fail with replace_existing: true is refused as a contradiction", () => {
     expect(() => pgStore(ctx, "x", { if_exists: "fail", replace_existing: true })).toThrow(
       /replace_existing/,
