@@ -15,6 +15,8 @@ export interface ConnectionHandle {
   /** "postgres user@host:5432/db": for --dry-run and messages, never with the password. */
   display: string;
   errorContext(action: string, subject?: string): ErrorContext;
+  /** How long a rollback of an abandoned run may take before its connection is destroyed instead. */
+  cancelTimeoutMs: number;
   /** A session from the run's shared pool (the pool is created on first use). */
   session(): Promise<SqlSession>;
 }
@@ -42,14 +44,20 @@ export function resolveConnection(ctx: CreateContext, name: string, type: SqlTyp
   let secrets: (string | undefined)[];
   let create: () => Promise<unknown>;
   let dispose: (pool: any) => Promise<void>;
+  let cancelTimeoutMs: number;
+  let connectTimeoutMs: number;
   if (type === "postgres") {
     const o = postgresConnectionOptions.parse(declared.options);
+    cancelTimeoutMs = o.cancel_timeout_ms;
+    connectTimeoutMs = o.connect_timeout_ms;
     display = `postgres ${o.user}@${o.host}:${o.port}/${o.database}`;
     secrets = [o.password];
     create = () => createPostgresPool(o);
     dispose = (pool: Pool) => pool.end();
   } else {
     const o = mssqlConnectionOptions.parse(declared.options);
+    cancelTimeoutMs = o.cancel_timeout_ms;
+    connectTimeoutMs = o.connect_timeout_ms;
     display = `mssql ${o.user ?? o.azure_ad?.type ?? ""}@${o.server}:${o.port}/${o.database}`;
     secrets = [o.password, o.azure_ad?.client_secret];
     create = () => createMssqlPool(o);
@@ -67,6 +75,7 @@ export function resolveConnection(ctx: CreateContext, name: string, type: SqlTyp
     dialect,
     display,
     errorContext,
+    cancelTimeoutMs,
     async session() {
       try {
         const pool = await ctx.resources.get(`@hygge/sql:${type}:${name}`, create, dispose);
@@ -75,6 +84,10 @@ export function resolveConnection(ctx: CreateContext, name: string, type: SqlTyp
         const e = sqlError(error, errorContext("connecting"), "CONNECTION_FAILED");
         if (/timeout exceeded when trying to connect/i.test(e.message)) {
           e.hint = `Every connection of the pool of "${name}" stayed busy: raise its pool_size (a flow reading and writing through one connection holds two sessions), or lower options.concurrency.`;
+        } else if (/connection timeout|timeout expired|Failed to connect .* in \d+ms/i.test(e.message)) {
+          e.message = `${dialect.label} connection "${name}" (${display}) did not answer within connect_timeout_ms (${connectTimeoutMs} ms): ${e.message}`;
+          e.hint = `Check that the server of connection "${name}" is running and reachable at that host and port (a firewall that drops packets looks like this), or raise connect_timeout_ms.`;
+          e.transient = true;
         }
         throw e;
       }

@@ -31,7 +31,14 @@ export interface SqlSession {
   commit(): Promise<void>;
   rollback(): Promise<void>;
   bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad>;
-  /** Returns the connection to the pool, or destroys it when its state is unknown. */
+  /** A statement, COPY or read is under way (or was cancelled half-way): releasing it destroys it. */
+  readonly busy: boolean;
+  /**
+   * Gives the connection up for good: cancels what runs on the server and destroys it, never
+   * returning it to the pool. Bounded (cancel timeout); never throws.
+   */
+  abandon(): Promise<void>;
+  /** Returns the connection to the pool, or destroys it when busy or its state is unknown. */
   release(destroy?: boolean): void;
 }
 
@@ -58,12 +65,25 @@ export interface SqlGenerator {
   /** `target` is the published table the state describes: a state of another table is no resume point. */
   upsertState(ref: TableRef, state: CommitState, target: string): Statement;
   selectState(ref: TableRef, flow: string, entity: string | undefined): Statement;
-  /** SELECT for a home: table or query, columns, and `column >= <bound parameter>` when `since` is set. */
+  /** One row when the state table records `target` as published by hygge (any flow), or an old row of this entity. */
+  ownsTarget(state: TableRef, target: TableRef, flow: string, entity: string | undefined): Statement;
+  /** Columns of an existing table: name, type, nullable, has_default (in table order). */
+  describeTable(ref: TableRef): Statement;
+  /** Size of an existing table: bytes, exact (row count when cheap, else null), estimate. */
+  tableSize(ref: TableRef): Statement;
+  /**
+   * SELECT for a home: table or query, columns, and `column >= <bound parameter>` when `since` is
+   * set. String watermarks compare by code point; `codePoint` says the column already orders so
+   * (no COLLATE needed, which keeps its index usable).
+   */
   select(
     source: { table?: TableRef; query?: string },
     columns?: readonly string[],
     since?: Watermark,
+    options?: { codePoint?: boolean },
   ): Statement;
+  /** One row, `codepoint`: true when the column's collation provably orders by code point. */
+  codePointColumn?(table: TableRef, column: string): Statement;
 }
 
 /** Everything the generic home and store need from one database family. */

@@ -82,6 +82,19 @@ export function sqlError(error: unknown, ctx: ErrorContext, code: HyggeErrorCode
     );
   }
   const transient = isTransientSqlError(error);
+  const timeout = timeoutHint(error, ctx);
+  if (timeout) {
+    return new HyggeError(
+      code,
+      `${ctx.action} on ${ctx.label} connection "${ctx.connection}" failed: ${detail}`,
+      {
+        subject: ctx.subject ?? ctx.connection,
+        transient: timeout.transient,
+        cause: error,
+        hint: timeout.hint,
+      },
+    );
+  }
   const connect =
     /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|getaddrinfo|connect/i.test(String(codes(error).code ?? "")) ||
     codes(error).code === "ECONNREFUSED";
@@ -108,6 +121,27 @@ export function sqlError(error: unknown, ctx: ErrorContext, code: HyggeErrorCode
         : {}),
     },
   );
+}
+
+/**
+ * A server-side limit hygge set (statement_timeout_ms, lock_timeout_ms): what to change. A
+ * statement that ran too long runs as long next time (not transient); a lock may be free next time.
+ */
+function timeoutHint(error: unknown, ctx: ErrorContext): { hint: string; transient: boolean } | undefined {
+  const { code, message } = codes(error);
+  if (code === "57014" && /statement timeout/i.test(message)) {
+    return {
+      transient: false,
+      hint: `The statement ran longer than statement_timeout_ms of connection "${ctx.connection}": raise it (0 = no limit; a whole COPY load is one statement).`,
+    };
+  }
+  if (code === "55P03" && /lock timeout/i.test(message)) {
+    return {
+      transient: true,
+      hint: `Another session held a lock on the table longer than lock_timeout_ms of connection "${ctx.connection}" (a long-running reader blocks the full_drop swap): retry later, or raise lock_timeout_ms (0 = wait forever).`,
+    };
+  }
+  return undefined;
 }
 
 /** The error a cancelled read throws: the flow's own reason when it is a HyggeError. */

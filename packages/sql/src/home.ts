@@ -1,7 +1,8 @@
 import type { CheckResult, CreateContext, Home, ReadContext } from "@hygge/core";
 import type { RecordBatch } from "apache-arrow";
 import { type ConnectionHandle, resolveConnection, type SqlType } from "./connection.js";
-import { sqlError } from "./errors.js";
+import type { SqlSession } from "./dialect.js";
+import { abortError, sqlError } from "./errors.js";
 import type { SqlHomeOptions } from "./options.js";
 import { displayTable, parseTableRef, substituteEntity, type TableRef } from "./table-ref.js";
 
@@ -23,6 +24,8 @@ export function homeSource(
 export class SqlHome implements Home {
   private readonly source: { table?: TableRef; query?: string };
   private readonly what: string;
+  /** Sessions of reads under way: close() gives up those a cancelled flow left behind. */
+  private readonly sessions = new Set<SqlSession>();
 
   constructor(
     private readonly connection: ConnectionHandle,
@@ -34,14 +37,25 @@ export class SqlHome implements Home {
   }
 
   async *read(ctx: ReadContext): AsyncIterable<RecordBatch> {
-    const statement = this.connection.dialect.sql.select(
-      this.source,
-      this.options.columns,
-      ctx.watermark?.since,
-    );
+    const since = ctx.watermark?.since;
+    const sql = this.connection.dialect.sql;
     const session = await this.connection.session();
+    this.sessions.add(session);
+    // The engine may stop waiting for a `next()` stuck on I/O: the read's connection is then
+    // destroyed (and its server statement ended), which also settles that `next()`.
+    const onAbort = () => {
+      if (session.busy) void session.abandon();
+    };
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
     let clean = false;
     try {
+      if (ctx.signal.aborted) throw abortError(ctx.signal);
+      let codePoint = false;
+      if (since?.kind === "string" && this.source.table && sql.codePointColumn) {
+        const [row] = await session.query(sql.codePointColumn(this.source.table, since.column));
+        codePoint = row?.codepoint === true;
+      }
+      const statement = sql.select(this.source, this.options.columns, since, { codePoint });
       yield* session.stream(statement, { batchSize: this.options.batch_size, signal: ctx.signal });
       clean = true;
     } catch (error) {
@@ -51,8 +65,17 @@ export class SqlHome implements Home {
         "HOME_READ_FAILED",
       );
     } finally {
+      ctx.signal.removeEventListener("abort", onAbort);
+      this.sessions.delete(session);
       session.release(!clean);
     }
+  }
+
+  /** Destroys the connections of reads still under way (an abandoned `next()` or `return()`). */
+  async close(): Promise<void> {
+    const left = [...this.sessions];
+    this.sessions.clear();
+    await Promise.all(left.map((s) => s.abandon()));
   }
 
   async check(): Promise<CheckResult[]> {

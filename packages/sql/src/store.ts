@@ -15,6 +15,8 @@ import { type ConnectionHandle, resolveConnection, type SqlType } from "./connec
 import type { BulkLoad, SqlSession, Statement } from "./dialect.js";
 import { sqlError } from "./errors.js";
 import type { SqlStoreOptions } from "./options.js";
+import { checkStorePolicy, within } from "./store-policy.js";
+import { checkColumnsFit, refuseForeignTable } from "./table-guard.js";
 import {
   displayTable,
   parseTableRef,
@@ -42,7 +44,7 @@ export class SqlStore implements Store {
   private schema?: Schema;
   private targetExists = false;
   private inTransaction = false;
-  private broken = false;
+  private aborted = false;
 
   constructor(
     private readonly connection: ConnectionHandle,
@@ -68,55 +70,57 @@ export class SqlStore implements Store {
     return sqlError(error, this.connection.errorContext(`${action} ${where}`, where), code);
   }
   private run(text: string | Statement) {
-    return this.session!.query(typeof text === "string" ? { text, params: [] } : text);
+    if (this.aborted || !this.session) {
+      // A write abandoned by abort() must not go on with another statement.
+      return Promise.reject(
+        new HyggeError("ABORTED", `the load into ${displayTable(this.target)} was aborted`, {
+          subject: displayTable(this.target),
+        }),
+      );
+    }
+    return this.session.query(typeof text === "string" ? { text, params: [] } : text);
   }
 
   async open(ctx: WriteContext): Promise<void> {
     this.ctx = ctx;
     this.session = await this.connection.session();
     try {
-      await this.run(this.sql.createStateTable(this.stateRef)).catch(async (error) => {
-        // Two entities creating the state table at once: the loser finds it there.
-        if (!(await this.exists(this.stateRef))) throw error;
-      });
-      await this.run(this.sql.migrateStateTable(this.stateRef));
+      // Checked before anything is created or dropped: a refused run changes nothing.
+      const stateExists = await this.exists(this.stateRef);
+      if (stateExists) await this.run(this.sql.migrateStateTable(this.stateRef));
+      this.targetExists = await this.exists(this.target);
+      checkStorePolicy(this.target, this.options, ctx, this.targetExists);
+      if (ctx.runType === "full_drop" && this.targetExists && this.options.if_exists === "replace") {
+        if (!this.options.replace_existing) {
+          await refuseForeignTable((s) => this.run(s), this.sql, this.target, {
+            ref: this.stateRef,
+            exists: stateExists,
+            flow: ctx.flow,
+            entity: ctx.entity,
+            table: displayTable(this.stateRef),
+          });
+        }
+      }
+      if (!stateExists) {
+        await this.run(this.sql.createStateTable(this.stateRef)).catch(async (error) => {
+          // Two entities creating the state table at once: the loser finds it there.
+          if (!(await this.exists(this.stateRef))) throw error;
+        });
+        await this.run(this.sql.migrateStateTable(this.stateRef));
+      }
       for (const row of await this.run(
         this.sql.listStaging(this.target.schema, stagingPrefix(this.target)),
       )) {
         await this.run(this.sql.dropTable({ ...this.stateRef, name: String(row.name) }));
       }
-      this.targetExists = await this.exists(this.target);
     } catch (error) {
       throw this.fail(error, "preparing");
     }
-    this.checkPolicy(ctx);
     try {
       await this.session.begin();
       this.inTransaction = true;
     } catch (error) {
       throw this.fail(error, "starting a transaction for");
-    }
-  }
-
-  private checkPolicy(ctx: WriteContext): void {
-    const where = displayTable(this.target);
-    if (!this.targetExists && this.options.if_missing === "fail") {
-      throw new HyggeError("STORE_WRITE_FAILED", `table ${where} does not exist and if_missing is fail`, {
-        subject: where,
-        hint: "Create the table first, or set if_missing: create.",
-      });
-    }
-    if (ctx.runType === "full_drop" && this.targetExists && this.options.if_exists === "fail") {
-      throw new HyggeError("STORE_WRITE_FAILED", `table ${where} exists and if_exists is fail`, {
-        subject: where,
-        hint: "Drop the table yourself, or set if_exists: replace to let full_drop swap it.",
-      });
-    }
-    if (ctx.runType === "merge" && !ctx.primaryKey?.length) {
-      throw new HyggeError("CONFIG_INVALID", `run_type merge into ${where} needs a primary_key`, {
-        subject: where,
-        hint: "Set primary_key: [id] on the flow or entity.",
-      });
     }
   }
 
@@ -144,13 +148,19 @@ export class SqlStore implements Store {
       if (!this.targetExists) {
         await this.run(this.sql.createTable(this.target, schema, key));
         this.targetExists = true;
+      } else {
+        await checkColumnsFit((s) => this.run(s), this.sql, this.target, schema, {
+          caseInsensitive: this.connection.dialect.type === "mssql",
+          ...(runType === "merge" && key ? { primaryKey: key } : {}),
+        });
       }
       if (runType === "merge") {
         into = this.staging = this.newStaging();
         await this.run(this.sql.createTable(into, schema));
       }
     }
-    return this.session!.bulkLoad(into, schema);
+    if (this.aborted || !this.session) throw new HyggeError("ABORTED", "the load was aborted");
+    return this.session.bulkLoad(into, schema);
   }
 
   async write(batch: RecordBatch): Promise<void> {
@@ -190,15 +200,29 @@ export class SqlStore implements Store {
     return { rows, locations: [`${this.connection.name}:${displayTable(this.target)}`] };
   }
 
+  /**
+   * Leaves the destination as it was. A statement or COPY still under way (a write or commit the
+   * engine stopped waiting for) is cancelled on the server and its connection destroyed, never
+   * returned to the pool; otherwise the transaction is rolled back, within cancel_timeout_ms.
+   */
   async abort(_error: unknown): Promise<void> {
-    try {
-      await this.load?.cancel();
-      if (this.inTransaction) await this.session?.rollback();
-      this.inTransaction = false;
-    } catch {
-      // The server rolls back when the connection is destroyed: close() does that.
-      this.broken = true;
+    this.aborted = true;
+    const session = this.session;
+    if (!session) return;
+    if (session.busy) {
+      await this.abandon(session);
+      return;
     }
+    if (this.inTransaction) {
+      this.inTransaction = false;
+      if (!(await within(session.rollback(), this.connection.cancelTimeoutMs))) await this.abandon(session);
+    }
+  }
+
+  private async abandon(session: SqlSession): Promise<void> {
+    this.session = undefined;
+    this.inTransaction = false;
+    await session.abandon();
   }
 
   async committedState(): Promise<CommitState | undefined> {
@@ -243,6 +267,18 @@ export class SqlStore implements Store {
       session = await this.connection.session();
       this.session = session;
       const exists = await this.exists(this.target);
+      // Whether a full_drop would be refused (the table is not hygge's and no opt-in is set).
+      const foreign =
+        exists &&
+        !this.options.replace_existing &&
+        !(
+          (await this.exists(this.stateRef)) &&
+          (
+            await this.run(
+              this.sql.ownsTarget(this.stateRef, this.target, this.names.flow, this.names.entity),
+            )
+          ).length > 0
+        );
       // A table we may create (and roll back) in the target schema proves the user can publish there.
       await session.begin();
       await this.run(`CREATE TABLE ${this.sql.table(this.newStaging())} (x integer)`);
@@ -258,7 +294,9 @@ export class SqlStore implements Store {
           ok: true,
           subject,
           message: exists
-            ? "table exists and its schema is writable"
+            ? foreign
+              ? "table exists and its schema is writable; hygge did not create it: a full_drop would stop without replace_existing: true"
+              : "table exists and its schema is writable"
             : "table will be created (schema writable)",
         },
       ];
@@ -272,9 +310,15 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.inTransaction) await this.session?.rollback().catch(() => (this.broken = true));
-    this.session?.release(this.broken);
+    const session = this.session;
+    if (!session) return;
+    if (session.busy) return this.abandon(session);
+    if (this.inTransaction) {
+      this.inTransaction = false;
+      if (!(await within(session.rollback(), this.connection.cancelTimeoutMs))) return this.abandon(session);
+    }
     this.session = undefined;
+    session.release();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectionPool } from "mssql";
+import type { ConnectionPool, config } from "mssql";
 import type { SqlDialect } from "../dialect.js";
 import { lazyImport } from "../lazy.js";
 import type { MssqlConnectionOptions } from "../options.js";
@@ -24,11 +24,10 @@ function authentication(o: MssqlConnectionOptions) {
   };
 }
 
-/** One pool per connection per run (created through `ctx.resources`, closed by core at the end). */
-export async function createMssqlPool(o: MssqlConnectionOptions): Promise<ConnectionPool> {
-  const sql = await loadMssql();
+/** What hygge hands to mssql/tedious for one connection (unit-tested: no server needed). */
+export function mssqlPoolConfig(o: MssqlConnectionOptions): config {
   const auth = authentication(o);
-  const pool = new sql.ConnectionPool({
+  return {
     server: o.server,
     port: o.port,
     database: o.database,
@@ -36,8 +35,21 @@ export async function createMssqlPool(o: MssqlConnectionOptions): Promise<Connec
     pool: { max: o.pool_size, min: 0 },
     connectionTimeout: o.connect_timeout_ms,
     requestTimeout: o.request_timeout_ms,
-    options: { encrypt: o.encrypt, trustServerCertificate: o.trust_server_certificate, useUTC: true },
-  });
+    options: {
+      encrypt: o.encrypt,
+      trustServerCertificate: o.trust_server_certificate,
+      useUTC: true,
+      // Waiting for the server to acknowledge a cancel; tedious closes the connection after it.
+      cancelTimeout: o.cancel_timeout_ms,
+      // TCP keepalive is always on in tedious (first probe after 30 s): nothing to set.
+    },
+  };
+}
+
+/** One pool per connection per run (created through `ctx.resources`, closed by core at the end). */
+export async function createMssqlPool(o: MssqlConnectionOptions): Promise<ConnectionPool> {
+  const sql = await loadMssql();
+  const pool = new sql.ConnectionPool(mssqlPoolConfig(o));
   pool.on("error", () => undefined);
   await pool.connect();
   return pool;

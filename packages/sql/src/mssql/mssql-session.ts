@@ -14,10 +14,18 @@ type MssqlModule = typeof import("mssql");
 /** A SQL Server session over the run's pool: one transaction at a time, streaming reads. */
 export class MssqlSession implements SqlSession {
   private tx?: Transaction;
+  /** The transaction's own connection (tedious), closed when the session is abandoned. */
+  private txConnection?: { close(): void };
+  private readonly active = new Set<Request>();
+  private abandoned = false;
   constructor(
     private readonly sql: MssqlModule,
     private readonly pool: ConnectionPool,
   ) {}
+
+  get busy(): boolean {
+    return this.active.size > 0;
+  }
 
   private request(statement: Statement): Request {
     const request = new this.sql.Request((this.tx ?? this.pool) as never);
@@ -28,8 +36,19 @@ export class MssqlSession implements SqlSession {
     return request;
   }
 
+  /** Runs `work` on `request`, remembered as under way until it settles (abandon() cancels it). */
+  private async track<T>(request: Request, work: (r: Request) => Promise<T>): Promise<T> {
+    if (this.abandoned) throw new Error("hygge: connection abandoned");
+    this.active.add(request);
+    try {
+      return await work(request);
+    } finally {
+      this.active.delete(request);
+    }
+  }
+
   async query(statement: Statement): Promise<Record<string, unknown>[]> {
-    const result = await this.request(statement).query(statement.text);
+    const result = await this.track(this.request(statement), (r) => r.query(statement.text));
     return (result.recordset ?? []) as Record<string, unknown>[];
   }
 
@@ -55,6 +74,7 @@ export class MssqlSession implements SqlSession {
       (c, i) => `${plans[i]!.expression(`hygge_q.${mssqlQuote(c.name)}`)} AS ${mssqlQuote(c.name)}`,
     );
     const request = this.request(statement);
+    this.active.add(request);
     request.stream = true;
     request.arrayRowMode = true;
     const ready: RecordBatch[] = [];
@@ -114,13 +134,27 @@ export class MssqlSession implements SqlSession {
         wake = undefined;
       }
     } finally {
+      this.active.delete(request);
       if (!finished) request.cancel();
     }
   }
 
   async begin() {
-    this.tx = new this.sql.Transaction(this.pool);
-    await this.tx.begin();
+    const tx = new this.sql.Transaction(this.pool);
+    await tx.begin();
+    this.tx = tx;
+    // Learn which pooled connection the transaction holds, so that abandon() can close it
+    // instead of letting it go back to the pool (Transaction.acquire/release: mssql's own API).
+    const holder = tx as unknown as {
+      acquire(r: unknown, cb: (e: unknown, c?: { close(): void }) => void): void;
+      release(c: unknown): void;
+    };
+    this.txConnection = await new Promise<{ close(): void } | undefined>((resolve) =>
+      holder.acquire(this, (error, connection) => {
+        if (!error && connection) holder.release(connection);
+        resolve(error ? undefined : connection);
+      }),
+    );
   }
   async commit() {
     await this.tx?.commit();
@@ -139,7 +173,7 @@ export class MssqlSession implements SqlSession {
     return {
       write: async (batch) => {
         const request = new this.sql.Request((this.tx ?? this.pool) as never);
-        await request.bulk(bulkTable(this.sql, name, schema, batch));
+        await this.track(request, (r) => r.bulk(bulkTable(this.sql, name, schema, batch)));
         rows += batch.numRows;
       },
       finish: async () => rows,
@@ -147,7 +181,27 @@ export class MssqlSession implements SqlSession {
     };
   }
 
-  release(): void {
+  /**
+   * Cancels what runs (tedious sends an attention and closes the connection itself when the
+   * server does not acknowledge it within cancel_timeout_ms) and closes the transaction's
+   * connection: a closed connection fails mssql's pool validation and is never handed out again.
+   */
+  async abandon(): Promise<void> {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    for (const request of this.active) request.cancel();
+    this.active.clear();
+    try {
+      this.txConnection?.close();
+    } catch {
+      // Already closed.
+    }
+    this.txConnection = undefined;
+    this.tx = undefined;
+  }
+
+  release(destroy = false): void {
     // The pool owns the connections; an open transaction is rolled back by the store first.
+    if (destroy || this.busy) void this.abandon();
   }
 }

@@ -74,6 +74,19 @@ export const mssqlSql: SqlGenerator = {
     text: `SELECT run_id, run_type, CONVERT(varchar(40), committed_at, 127) AS committed_at, watermark, target FROM ${table(ref)} WHERE flow = @p1 AND entity = @p2`,
     params: [flow, entity ?? ""],
   }),
+  ownsTarget: (state, target, flow, entity) => ({
+    text: `SELECT TOP (1) 1 AS owned FROM ${table(state)} WHERE target = COALESCE(@p1, SCHEMA_NAME()) + N'.' + @p2 OR (target = @p2 AND COALESCE(@p1, SCHEMA_NAME()) = SCHEMA_NAME()) OR (target IS NULL AND flow = @p3 AND entity = @p4)`,
+    params: [target.schema ?? null, target.name, flow, entity ?? ""],
+  }),
+  describeTable: (ref) => ({
+    text: "SELECT c.name, TYPE_NAME(c.user_type_id) AS type, c.is_nullable AS nullable, CAST(CASE WHEN c.default_object_id <> 0 OR c.is_identity = 1 OR c.is_computed = 1 THEN 1 ELSE 0 END AS bit) AS has_default FROM sys.columns c WHERE c.object_id = OBJECT_ID(@p1) ORDER BY c.column_id",
+    params: [table(ref)],
+  }),
+  // sys.partitions: cheap on any size (row counts maintained by the engine, not a scan).
+  tableSize: (ref) => ({
+    text: "SELECT CAST(SUM(a.total_pages) * 8192 AS varchar(30)) AS bytes, NULL AS exact, CAST((SELECT SUM(p2.rows) FROM sys.partitions p2 WHERE p2.object_id = OBJECT_ID(@p1) AND p2.index_id IN (0, 1)) AS varchar(30)) AS estimate FROM sys.partitions p JOIN sys.allocation_units a ON a.container_id = p.partition_id WHERE p.object_id = OBJECT_ID(@p1)",
+    params: [table(ref)],
+  }),
   select(source, columns, since): Statement {
     const cols = columns ? list(columns) : "*";
     const from = source.table ? table(source.table) : `(${stripSemicolon(source.query!)}) AS hygge_source`;

@@ -1,7 +1,8 @@
-import type { Pool } from "pg";
+import type { ClientConfig, Pool, PoolConfig } from "pg";
 import type { SqlDialect } from "../dialect.js";
 import { lazyImport } from "../lazy.js";
 import type { PostgresConnectionOptions } from "../options.js";
+import { destroyableClientClass, terminateBackend } from "./postgres-client.js";
 import { PostgresSession } from "./postgres-session.js";
 import { postgresSql } from "./postgres-sql.js";
 
@@ -13,9 +14,11 @@ const loadPg = () => lazyImport("pg", "postgres", async () => (await import("pg"
 const loadCursor = () => lazyImport("pg-cursor", "postgres", async () => (await import("pg-cursor")).default);
 const loadCopy = () => lazyImport("pg-copy-streams", "postgres", async () => await import("pg-copy-streams"));
 
-/** One pool per connection per run (created through `ctx.resources`, closed by core at the end). */
-export async function createPostgresPool(options: PostgresConnectionOptions): Promise<Pool> {
-  const pg = await loadPg();
+/** What hygge hands to pg for one connection: timeouts, keepalive, the destroyable client. */
+export function postgresPoolConfig(
+  pg: typeof import("pg").default,
+  options: PostgresConnectionOptions,
+): PoolConfig {
   const ssl =
     typeof options.ssl === "object"
       ? {
@@ -23,7 +26,8 @@ export async function createPostgresPool(options: PostgresConnectionOptions): Pr
           ...(options.ssl.ca ? { ca: options.ssl.ca } : {}),
         }
       : options.ssl;
-  const pool = new pg.Pool({
+  return {
+    Client: destroyableClientClass(pg),
     host: options.host,
     port: options.port,
     database: options.database,
@@ -32,8 +36,32 @@ export async function createPostgresPool(options: PostgresConnectionOptions): Pr
     ssl,
     max: options.pool_size,
     connectionTimeoutMillis: options.connect_timeout_ms,
+    keepAlive: options.keepalive,
+    keepAliveInitialDelayMillis: options.keepalive_initial_delay_ms,
+    // Sent in the startup packet (no round trip); 0 leaves the server's own setting.
+    statement_timeout: options.statement_timeout_ms,
+    lock_timeout: options.lock_timeout_ms,
+    idle_in_transaction_session_timeout: options.idle_in_transaction_timeout_ms,
     application_name: options.application_name,
-  });
+  } as unknown as PoolConfig;
+}
+
+/** What a session needs to end its backend from outside the pool. */
+const terminators = new WeakMap<Pool, (pid: number) => Promise<void>>();
+
+/** One pool per connection per run (created through `ctx.resources`, closed by core at the end). */
+export async function createPostgresPool(options: PostgresConnectionOptions): Promise<Pool> {
+  const pg = await loadPg();
+  const config = postgresPoolConfig(pg, options);
+  const pool = new pg.Pool(config);
+  terminators.set(pool, (pid) =>
+    terminateBackend(
+      pg,
+      config as ClientConfig,
+      pid,
+      Math.min(options.cancel_timeout_ms, options.connect_timeout_ms),
+    ),
+  );
   // Idle clients that die (server restart) must not crash the process: the next query reports it.
   pool.on("error", () => undefined);
   pool.on("connect", (client) => {
@@ -50,6 +78,10 @@ export const postgresDialect: SqlDialect = {
   async connect(pool) {
     const [Cursor, copy] = await Promise.all([loadCursor(), loadCopy()]);
     const client = await (pool as Pool).connect();
-    return new PostgresSession(client, { Cursor, copyFrom: copy.from, copyTo: copy.to });
+    return new PostgresSession(
+      client,
+      { Cursor, copyFrom: copy.from, copyTo: copy.to },
+      terminators.get(pool as Pool),
+    );
   },
 };

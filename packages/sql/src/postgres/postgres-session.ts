@@ -6,6 +6,7 @@ import type Cursor from "pg-cursor";
 import type { BulkLoad, SqlSession, Statement, StreamOptions } from "../dialect.js";
 import { abortError } from "../errors.js";
 import type { TableRef } from "../table-ref.js";
+import type { DestroyableClient } from "./postgres-client.js";
 import {
   binaryCompatible,
   COPY_BINARY_HEADER,
@@ -27,6 +28,9 @@ const rawTypes = { getTypeParser: () => raw };
 
 /** A pooled pg client: text-protocol cursor reads into Arrow, COPY FROM STDIN loads. */
 export class PostgresSession implements SqlSession {
+  /** Statements, COPYs and reads under way: a connection released while busy is destroyed. */
+  private active = 0;
+  private released = false;
   private dead: unknown;
   private onDead: ((error: unknown) => void) | undefined;
   private readonly watch = (error?: unknown) => {
@@ -37,18 +41,47 @@ export class PostgresSession implements SqlSession {
   constructor(
     private readonly client: PoolClient,
     private readonly drivers: { Cursor: CursorCtor; copyFrom: CopyFrom; copyTo: CopyTo },
+    /** Ends a server backend from another connection (bounded); never throws. */
+    private readonly terminate: (pid: number) => Promise<void> = async () => undefined,
   ) {
     // A checked-out client without an 'error' listener would crash the process when its server goes away.
     client.on("error", this.watch);
     client.on("end", this.watch);
   }
 
-  async query(statement: Statement): Promise<Record<string, unknown>[]> {
-    const result = await this.client.query({ text: statement.text, values: statement.params as unknown[] });
-    return result.rows;
+  /** A cancelled COPY leaves the protocol state to the server: the connection is not reused. */
+  private tainted = false;
+
+  get busy(): boolean {
+    return this.active > 0 || this.tainted;
+  }
+
+  private async track<T>(work: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await work();
+    } finally {
+      this.active--;
+    }
+  }
+
+  query(statement: Statement): Promise<Record<string, unknown>[]> {
+    return this.track(
+      async () =>
+        (await this.client.query({ text: statement.text, values: statement.params as unknown[] })).rows,
+    );
   }
 
   async *stream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
+    this.active++;
+    try {
+      yield* this.streamRows(statement, options);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async *streamRows(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
     // Every column through the type table; a type it cannot read exactly is refused before any row.
     const plan = await describeRead(this.client, statement);
     // Without parameters, binary COPY is the fast path; a bound watermark needs the cursor.
@@ -107,18 +140,25 @@ export class PostgresSession implements SqlSession {
     }
   }
 
-  begin = async () => void (await this.client.query("BEGIN"));
-  commit = async () => void (await this.client.query("COMMIT"));
-  rollback = async () => void (await this.client.query("ROLLBACK"));
+  begin = () => this.track(async () => void (await this.client.query("BEGIN")));
+  commit = () => this.track(async () => void (await this.client.query("COMMIT")));
+  rollback = () => this.track(async () => void (await this.client.query("ROLLBACK")));
 
   async bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad> {
-    const { binary, typmods } = await this.targetColumns(table, schema);
+    const { binary, typmods } = await this.track(() => this.targetColumns(table, schema));
     const columns = schema.fields.map((f) => postgresSql.quote(f.name)).join(", ");
     const format = binary ? " (FORMAT binary)" : "";
     const stream = this.client.query(
       this.drivers.copyFrom(`COPY ${postgresSql.table(table)} (${columns}) FROM STDIN${format}`),
     );
     let failure: unknown;
+    // The COPY is under way until it finishes or fails: the connection is busy all that time.
+    this.active++;
+    let settled = false;
+    const settle = () => {
+      if (!settled) this.active--;
+      settled = true;
+    };
     const done = new Promise<void>((resolve, reject) => {
       stream.on("finish", resolve);
       stream.on("error", (e) => {
@@ -126,7 +166,7 @@ export class PostgresSession implements SqlSession {
         reject(e);
       });
     });
-    done.catch(() => undefined);
+    done.then(settle, settle);
     let rows = 0;
     if (binary) stream.write(COPY_BINARY_HEADER);
     return {
@@ -145,8 +185,9 @@ export class PostgresSession implements SqlSession {
         await done;
         return rows;
       },
-      async cancel() {
+      cancel: async () => {
         if (failure || stream.writableFinished) return;
+        this.tainted = true;
         stream.destroy(new HyggeError("ABORTED", "load cancelled"));
         await done.catch(() => undefined);
       },
@@ -171,9 +212,32 @@ export class PostgresSession implements SqlSession {
     return { binary, typmods };
   }
 
+  /**
+   * Never returns the connection to the pool: destroys its socket at once and, when a statement
+   * was under way, ends its server backend from another connection (a backend waiting on a lock
+   * would not notice the closed socket and would keep its locks). Resolves when that is done or
+   * the cancel timeout passed; never throws.
+   */
+  async abandon(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    const pid = (this.client as unknown as { processID?: number | null }).processID;
+    const busy = this.busy && !this.dead;
+    (this.client as unknown as Partial<DestroyableClient>).destroy?.();
+    // Our 'error'/'end' listeners stay: the destroyed client may still report its end.
+    this.client.release(new Error("hygge: connection abandoned"));
+    if (busy && pid) await this.terminate(pid);
+  }
+
   release(destroy = false): void {
+    if (this.released) return;
+    if (destroy || this.dead || this.busy) {
+      void this.abandon();
+      return;
+    }
+    this.released = true;
     this.client.off("error", this.watch);
     this.client.off("end", this.watch);
-    this.client.release(destroy || this.dead ? new Error("hygge: connection state unknown") : undefined);
+    this.client.release();
   }
 }

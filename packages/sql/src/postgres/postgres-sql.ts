@@ -84,13 +84,34 @@ export const postgresSql: SqlGenerator = {
     text: `SELECT run_id, run_type, committed_at::text AS committed_at, watermark::text AS watermark, target FROM ${table(ref)} WHERE flow = $1 AND entity = $2`,
     params: [flow, entity ?? ""],
   }),
-  select(source, columns, since): Statement {
+  ownsTarget: (state, target, flow, entity) => ({
+    text: `SELECT 1 AS owned FROM ${table(state)} WHERE target = coalesce($1, current_schema()) || '.' || $2 OR (target = $2 AND coalesce($1, current_schema()) = current_schema()) OR (target IS NULL AND flow = $3 AND entity = $4) LIMIT 1`,
+    params: [target.schema ?? null, target.name, flow, entity ?? ""],
+  }),
+  describeTable: (ref) => ({
+    text: "SELECT attname AS name, format_type(atttypid, atttypmod) AS type, NOT attnotnull AS nullable, (atthasdef OR attidentity <> '' OR attgenerated <> '') AS has_default FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+    params: [table(ref)],
+  }),
+  // Counted exactly up to 256 MB (the uncorrelated sub-select runs only when the CASE needs it).
+  tableSize: (ref) => ({
+    text: `SELECT pg_total_relation_size(c.oid)::bigint::text AS bytes, CASE WHEN pg_total_relation_size(c.oid) <= 268435456 THEN (SELECT count(*) FROM ${table(ref)})::text END AS exact, greatest(c.reltuples, 0)::bigint::text AS estimate FROM pg_class c WHERE c.oid = to_regclass($1)`,
+    params: [table(ref)],
+  }),
+  // Code-point orders PostgreSQL itself defines: C/POSIX (libc), ucs_basic, the builtin provider
+  // (C, C.UTF-8, PG_UNICODE_FAST). Not libc "C.UTF-8" or ICU: their order is the library's.
+  codePointColumn: (ref, column) => ({
+    text: `SELECT CASE WHEN c.collname = 'default' THEN (SELECT d.datlocprovider = 'b' OR (d.datlocprovider = 'c' AND d.datcollate IN ('C', 'POSIX')) FROM pg_database d WHERE d.datname = current_database()) ELSE c.collprovider = 'b' OR c.collname IN ('C', 'POSIX', 'ucs_basic') OR (c.collprovider = 'c' AND c.collcollate IN ('C', 'POSIX')) END AS codepoint FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped`,
+    params: [table(ref), column],
+  }),
+  select(source, columns, since, options): Statement {
     const cols = columns ? list(columns) : "*";
     const from = source.table ? table(source.table) : `(${stripSemicolon(source.query!)}) AS hygge_source`;
     if (!since) return { text: `SELECT ${cols} FROM ${from}`, params: [] };
     // Strings compare by code point, as the engine's boundary rule does (a linguistic collation
-    // could return rows the engine then considers below the watermark).
-    const collate = since.kind === "string" ? ' COLLATE "C"' : "";
+    // could skip rows the engine considers above the watermark). COLLATE "C" on a column of
+    // another collation cannot use its ordinary index (a sequential scan): left out when the
+    // column already orders by code point; an index on (column COLLATE "C") serves it otherwise.
+    const collate = since.kind === "string" && !options?.codePoint ? ' COLLATE "C"' : "";
     return {
       text: `SELECT ${cols} FROM ${from} WHERE ${pgQuote(since.column)}${collate} >= $1`,
       params: [watermarkParam(since)],
