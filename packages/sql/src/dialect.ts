@@ -30,7 +30,12 @@ export interface SqlSession {
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
-  bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad>;
+  /**
+   * Loads batches into `table`. `landsIn` is the table the values finally land in when `table` is
+   * a staging table (merge): its columns decide which values would be rounded or re-encoded, so
+   * they are refused before any row.
+   */
+  bulkLoad(table: TableRef, schema: Schema, landsIn?: TableRef): Promise<BulkLoad>;
   /** A statement, COPY or read is under way (or was cancelled half-way): releasing it destroys it. */
   readonly busy: boolean;
   /**

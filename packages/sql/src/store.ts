@@ -160,7 +160,11 @@ export class SqlStore implements Store {
       }
     }
     if (this.aborted || !this.session) throw new HyggeError("ABORTED", "the load was aborted");
-    return this.session.bulkLoad(into, schema);
+    return this.session.bulkLoad(
+      into,
+      schema,
+      into === this.target ? undefined : runType === "merge" ? this.target : undefined,
+    );
   }
 
   async write(batch: RecordBatch): Promise<void> {

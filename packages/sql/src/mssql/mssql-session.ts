@@ -166,9 +166,14 @@ export class MssqlSession implements SqlSession {
     await tx?.rollback();
   }
 
-  async bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad> {
+  async bulkLoad(table: TableRef, schema: Schema, landsIn?: TableRef): Promise<BulkLoad> {
     const name = mssqlSql.table(table);
     checkTargetColumns(name, schema, await this.query(targetColumnsQuery(name)));
+    if (landsIn) {
+      // Merge: the values land in the target through MERGE, which converts without a word.
+      const target = mssqlSql.table(landsIn);
+      checkTargetColumns(target, schema, await this.query(targetColumnsQuery(target)));
+    }
     let rows = 0;
     return {
       write: async (batch) => {

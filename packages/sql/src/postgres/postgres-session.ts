@@ -144,8 +144,13 @@ export class PostgresSession implements SqlSession {
   commit = () => this.track(async () => void (await this.client.query("COMMIT")));
   rollback = () => this.track(async () => void (await this.client.query("ROLLBACK")));
 
-  async bulkLoad(table: TableRef, schema: Schema): Promise<BulkLoad> {
-    const { binary, typmods } = await this.track(() => this.targetColumns(table, schema));
+  async bulkLoad(table: TableRef, schema: Schema, landsIn?: TableRef): Promise<BulkLoad> {
+    const into = await this.track(() => this.targetColumns(table, schema));
+    const binary = into.binary;
+    // The modifiers of the table the values land in (the merge target, not its staging copy).
+    const guard = landsIn
+      ? (await this.track(() => this.targetColumns(landsIn, schema))).typmods
+      : into.typmods;
     const columns = schema.fields.map((f) => postgresSql.quote(f.name)).join(", ");
     const format = binary ? " (FORMAT binary)" : "";
     const stream = this.client.query(
@@ -173,7 +178,7 @@ export class PostgresSession implements SqlSession {
       async write(batch) {
         if (failure) throw failure;
         rows += batch.numRows;
-        const data = binary ? encodeCopyBinary(batch, typmods) : encodeCopyText(batch, typmods);
+        const data = binary ? encodeCopyBinary(batch, guard) : encodeCopyText(batch, guard);
         stream.write(data);
         // Let the socket send one batch while the next is encoded; wait only beyond that.
         if (stream.writableLength > MAX_BUFFERED) await Promise.race([once(stream, "drain"), done]);
