@@ -81,6 +81,7 @@ export async function runFaultSuite(suite: FaultSuite): Promise<void> {
     `[${suite.label}] ${suite.trials} trials, ${reallyKilled} runs killed before finishing (seed ${seed})`,
   );
   expect(reallyKilled).toBeGreaterThan(suite.trials / 4);
+  await project.remove();
 }
 
 /**
@@ -122,4 +123,5 @@ export async function runIncrementalFaultSuite(suite: FaultSuite): Promise<void>
     `[${suite.label}] ${suite.trials} trials, ${kills} incremental runs killed, ${reallyKilled} before finishing (seed ${seed})`,
   );
   expect(reallyKilled).toBeGreaterThan(kills / 4);
+  await project.remove();
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "@jest/globals";
@@ -121,5 +121,8 @@ export async function faultProject(suite: FaultSuite, random: () => number) {
     }
   };
 
-  return { dir, addRows, checkExactlyOnce, checkAfterKill };
+  /** Removes the project folder (after a passing suite; a failing one leaves it for inspection). */
+  const remove = () => rm(dir, { recursive: true, force: true });
+
+  return { dir, addRows, checkExactlyOnce, checkAfterKill, remove };
 }
