@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
+import { removeNobodyCli } from "./support/as-nobody.js";
 import { addParquet, type Case, cases, FLOW, mounts, writeFlow } from "./support/bad-input-cases.js";
 import { duck, q } from "./support/duck.js";
 import { connectionsYaml, pgUrl } from "./support/pg-side.js";
@@ -33,6 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  removeNobodyCli();
   for (const m of mounts) spawnSync("umount", [m]);
   for (const d of [base, ...dirs]) fs.rmSync(d, { recursive: true, force: true });
 });

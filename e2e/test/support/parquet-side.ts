@@ -22,21 +22,73 @@ export async function parquetSource(dir: string): Promise<Source> {
   };
 }
 
+/**
+ * What a reader of an entity folder sees: every `.parquet` file under it, sub-folders included, except
+ * hygge's bookkeeping folder `.hygge` at its top; anything else a reader would trip over (other files,
+ * hidden entries, links) is a stray. A missing folder holds nothing.
+ */
+export async function publishedFiles(folder: string): Promise<{ files: string[]; strays: string[] }> {
+  const files: string[] = [];
+  const strays: string[] = [];
+  const walk = async (dir: string) => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" && dir === folder) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      const rel = path.relative(folder, full);
+      if (dir === folder && entry.name === ".hygge" && entry.isDirectory()) continue;
+      if (entry.name.startsWith(".")) strays.push(rel);
+      else if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && entry.name.endsWith(".parquet")) files.push(full);
+      else strays.push(rel);
+    }
+  };
+  await walk(folder);
+  return { files: files.sort(), strays: strays.sort() };
+}
+
 export async function parquetDestination(dir: string): Promise<Destination> {
   const db = await duck();
   return {
     storeYaml: "{ type: parquet, path: ./out }",
-    async inspect(entity) {
-      const out = path.join(dir, "out", entity);
-      const names = await readdir(out, { withFileTypes: true });
-      const strays = names
-        .filter((n) => !n.isFile() || !n.name.endsWith(".parquet") || n.name.startsWith("."))
-        .map((n) => n.name);
+    async inspect(entity, below = 0) {
+      const { files, strays } = await publishedFiles(path.join(dir, "out", entity));
+      if (files.length === 0) {
+        return {
+          n: 0,
+          distinctIds: 0,
+          minId: null,
+          maxId: null,
+          maxTs: null,
+          sumTs: 0,
+          badPayloads: 0,
+          below: 0,
+          strays,
+        };
+      }
       const [s] = await db.rows<Record<string, number | null>>(
-        `SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d, min(id)::INT AS mi, max(id)::INT AS ma, max(ts)::INT AS mt
-           FROM read_parquet(${q(`${out}/*.parquet`)})`,
+        `SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d, min(id)::INT AS mi, max(id)::INT AS ma,
+                max(ts)::INT AS mt, coalesce(sum(ts), 0)::DOUBLE AS st,
+                count(*) FILTER (WHERE payload IS DISTINCT FROM 'row-' || id)::INT AS bad,
+                count(*) FILTER (WHERE id < ${Number(below)})::INT AS below
+           FROM read_parquet([${files.map(q).join(", ")}], hive_partitioning = false)`,
       );
-      return { n: s!.n!, distinctIds: s!.d!, minId: s!.mi!, maxId: s!.ma!, maxTs: s!.mt!, strays };
+      return {
+        n: s!.n!,
+        distinctIds: s!.d!,
+        minId: s!.mi!,
+        maxId: s!.ma!,
+        maxTs: s!.mt!,
+        sumTs: s!.st!,
+        badPayloads: s!.bad!,
+        below: s!.below!,
+        strays,
+      };
     },
   };
 }

@@ -60,7 +60,7 @@ export async function pgDestination(
   await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
   return {
     storeYaml: `{ type: postgres, connection: wh, table: "${schema}.{entity}" }`,
-    async inspect(entity: string) {
+    async inspect(entity: string, below = 0) {
       const tables = await c.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1",
         [schema],
@@ -69,11 +69,25 @@ export async function pgDestination(
         .map((t) => t.table_name)
         .filter((t) => !/^(alpha|beta|hygge_state)$/.test(t));
       const r = await c.query(
-        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id)::int AS mi, max(id)::int AS ma, max(ts)::int AS mt
+        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id)::int AS mi, max(id)::int AS ma,
+                max(ts)::int AS mt, coalesce(sum(ts), 0)::float8 AS st,
+                count(*) FILTER (WHERE payload IS DISTINCT FROM 'row-' || id)::int AS bad,
+                count(*) FILTER (WHERE id < $1)::int AS below
            FROM "${schema}"."${entity}"`,
+        [below],
       );
       const s = r.rows[0];
-      return { n: s.n, distinctIds: s.d, minId: s.mi, maxId: s.ma, maxTs: s.mt, strays };
+      return {
+        n: s.n,
+        distinctIds: s.d,
+        minId: s.mi,
+        maxId: s.ma,
+        maxTs: s.mt,
+        sumTs: s.st,
+        badPayloads: s.bad,
+        below: s.below,
+        strays,
+      };
     },
     async close() {
       await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

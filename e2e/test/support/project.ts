@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { nobodyCli } from "./as-nobody.js";
 import { cliBin, repoRoot } from "./cli.js";
 
 export interface Run {
@@ -12,14 +13,20 @@ export interface Run {
   all: string;
 }
 
-/** Runs the built CLI synchronously; `asNobody` drops root so file permissions really apply. */
+/**
+ * Runs the built CLI synchronously; `asNobody` drops root so file permissions really apply (running the
+ * copy of the CLI nobody can reach, wherever the checkout is).
+ */
 export function hyggeSync(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; asNobody?: boolean; fileSizeLimit?: string },
 ): Run {
   const env = { ...process.env, NO_COLOR: "1", ...options.env };
   let argv = [process.execPath, cliBin, ...args];
-  if (options.asNobody) argv = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", ...argv];
+  if (options.asNobody) {
+    const cli = nobodyCli();
+    argv = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", cli.node, cli.bin, ...args];
+  }
   if (options.fileSizeLimit) argv = ["prlimit", `--fsize=${options.fileSizeLimit}`, ...argv];
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd: options.cwd, env, encoding: "utf8", timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: r.stdout + r.stderr };

@@ -12,9 +12,17 @@ export interface TrialPlan {
   kill: { afterMs: number } | { point: string };
 }
 
-/** Picks a run type and a kill: half at a random moment of a typical run, half at a named fault point. */
-export function planTrial(random: () => number, typicalMs: number, points: readonly string[]): TrialPlan {
-  const mode = random() < 0.5 ? "--full-drop" : "--incremental";
+/**
+ * Picks a run type (unless given) and a kill: half at a random moment of a typical run, half at a
+ * named fault point.
+ */
+export function planTrial(
+  random: () => number,
+  typicalMs: number,
+  points: readonly string[],
+  runType?: TrialPlan["mode"],
+): TrialPlan {
+  const mode = runType ?? (random() < 0.5 ? "--full-drop" : "--incremental");
   if (random() < 0.5) return { mode, kill: { afterMs: Math.floor(random() * typicalMs * 1.2) } };
   const point = points[Math.floor(random() * points.length)]!;
   const nth = 1 + Math.floor(random() * 2);
