@@ -17,7 +17,13 @@ describe("exactly-once under SIGKILL, every run incremental", () => {
     await runIncrementalFaultSuite({
       label: "parquet→parquet incremental",
       plugins: ["parquet"],
-      points: [...COMMON_FAULT_POINTS, "parquet:after-intent", "parquet:mid-publish", "parquet:before-state"],
+      points: [
+        ...COMMON_FAULT_POINTS,
+        "parquet:after-intent",
+        "parquet:after-link",
+        "parquet:mid-publish",
+        "parquet:before-state",
+      ],
       trials: TRIALS,
       entities: ["alpha", "beta"],
       source: parquetSource,

@@ -10,7 +10,13 @@ describe("exactly-once under SIGKILL", () => {
     await runFaultSuite({
       label: "parquet→parquet",
       plugins: ["parquet"],
-      points: [...COMMON_FAULT_POINTS, "parquet:after-intent", "parquet:mid-publish", "parquet:before-state"],
+      points: [
+        ...COMMON_FAULT_POINTS,
+        "parquet:after-intent",
+        "parquet:after-link",
+        "parquet:mid-publish",
+        "parquet:before-state",
+      ],
       trials: TRIALS,
       entities: ["alpha", "beta"],
       source: parquetSource,

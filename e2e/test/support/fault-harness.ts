@@ -30,6 +30,12 @@ export interface DestinationState {
   below: number;
   /** Anything a reader of the published data could see that is not data (staging, temp files). */
   strays: string[];
+  /**
+   * The documented instant of a folder-swap publish (ARCHITECTURE.md §4.4): the entity folder is
+   * renamed aside and staging not yet renamed in, with the commit record (intent) in place. Readers
+   * find no folder — never a part of a run — and the next run finishes the publish.
+   */
+  publishGap?: boolean;
 }
 
 export interface Destination {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir, readdir, rename } from "node:fs/promises";
 import path from "node:path";
 import { duck, q } from "./duck.js";
@@ -57,7 +58,10 @@ export async function parquetDestination(dir: string): Promise<Destination> {
   return {
     storeYaml: "{ type: parquet, path: ./out }",
     async inspect(entity, below = 0) {
-      const { files, strays } = await publishedFiles(path.join(dir, "out", entity));
+      const folder = path.join(dir, "out", entity);
+      const { files, strays } = await publishedFiles(folder);
+      const publishGap =
+        !existsSync(folder) && existsSync(path.join(dir, "out", ".hygge", entity, "publish.json"));
       if (files.length === 0) {
         return {
           n: 0,
@@ -69,6 +73,7 @@ export async function parquetDestination(dir: string): Promise<Destination> {
           badPayloads: 0,
           below: 0,
           strays,
+          publishGap,
         };
       }
       const [s] = await db.rows<Record<string, number | null>>(
