@@ -32,8 +32,10 @@ export class GuardedStore {
   ) {
     this.party = guard.party("store", plugin);
     this.writeSlot = guard.slot(this.party, "write");
-    this.party.onAbandon = (step) => {
-      if (step === "write" || step === "committed_state") this.abort(this.failure()).catch(() => undefined);
+    this.party.onAbandon = (step, reason) => {
+      if (step !== "write" && step !== "committed_state") return;
+      // Abandoned by the abort: abort with the attempt's failure; by its bound: with that timeout.
+      this.abort(guard.signal.aborted ? this.failure() : reason).catch(() => undefined);
     };
   }
 

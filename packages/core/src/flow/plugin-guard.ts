@@ -33,7 +33,7 @@ export class Party {
   /** Calls the engine stopped waiting for (abort won the race, or the bound passed) that may still run. */
   readonly abandoned = new Set<Abandoned>();
   /** Told when a call is abandoned (the store aborts at once, so it can cancel the I/O). */
-  onAbandon: ((step: PluginStep) => void) | undefined;
+  onAbandon: ((step: PluginStep, reason: unknown) => void) | undefined;
 
   constructor(
     readonly role: PluginRole,
@@ -43,11 +43,11 @@ export class Party {
   }
 
   /** Remembers a call the engine stopped waiting for; it is waited for until `deadline` at most. */
-  abandon(promise: PromiseLike<unknown>, step: PluginStep, deadline: number): void {
+  abandon(promise: PromiseLike<unknown>, step: PluginStep, deadline: number, reason: unknown): void {
     const entry: Abandoned = { step, deadline, settled: Promise.resolve(promise).then(noop, noop) };
     this.abandoned.add(entry);
     void entry.settled.then(() => this.abandoned.delete(entry));
-    this.onAbandon?.(step);
+    this.onAbandon?.(step, reason);
   }
 }
 
@@ -162,7 +162,7 @@ export class PluginGuard {
       const giveUp = (reason: unknown) => {
         if (over) return;
         finish();
-        party.abandon(raw, step, this.deadline(w));
+        party.abandon(raw, step, this.deadline(w), reason);
         if (options.late) raw.then(options.late, noop);
         reject(reason);
       };
@@ -222,7 +222,7 @@ export class PluginGuard {
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         slot.active = false;
-        party.abandon(promise, step, this.deadline(slot));
+        party.abandon(promise, step, this.deadline(slot), signal.reason);
         reject(signal.reason);
       };
       // The call itself may have aborted the attempt (synchronously, before any listener).
