@@ -9,7 +9,6 @@ export type PluginStep =
   | "open"
   | "committed_state"
   | "estimate_rows"
-  | "schema"
   | "read"
   | "stop_reading"
   | "write"
@@ -23,7 +22,6 @@ export const STEP_PHRASE: Readonly<Record<PluginStep, string>> = {
   open: "open",
   committed_state: "read its committed state",
   estimate_rows: "estimate its rows",
-  schema: "read its schema",
   read: "read the next batch",
   stop_reading: "stop reading",
   write: "write a batch",
@@ -38,7 +36,6 @@ export const STEP_TIMEOUT: Readonly<Record<PluginStep, keyof FlowTimeouts>> = {
   open: "open",
   committed_state: "committedState",
   estimate_rows: "estimate",
-  schema: "estimate",
   read: "read",
   stop_reading: "close",
   write: "write",

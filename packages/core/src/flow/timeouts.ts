@@ -11,7 +11,7 @@ export interface FlowTimeouts {
   open: number;
   /** `store.committedState()`: reading the resume point back. */
   committedState: number;
-  /** `home.estimateRows()` and `home.schema()`: best effort, the run goes on without them. */
+  /** `home.estimateRows()`: best effort, the run goes on without the estimate. */
   estimate: number;
   /** One `next()` of the home's reader: producing one batch. */
   read: number;
