@@ -296,23 +296,56 @@ describe("plugin guard: abandoned calls", () => {
     expect(log).toEqual(["open", "write", "abort", "write settled", "close"]);
   });
 
-  it("a write that never settles: close() comes after timeouts.cancel, never before abort()", async () => {
+  it("a write that never settles: close() waits timeouts.cancel for it after abort(), then comes anyway", async () => {
     const log: string[] = [];
+    const at: Record<string, number> = {};
     const store = loggedStore(new MemoryBackend(), log);
     store.write = () => (log.push("write"), never());
+    store.abort = async () => {
+      log.push("abort");
+      at.abort = performance.now();
+    };
+    store.close = async () => {
+      log.push("close");
+      at.close = performance.now();
+    };
     const error = await fail(
       runFlow({
         flow: "f",
         home: memoryHome(sequenceBatches(100, 10), { failAfterBatches: 3 }),
         store,
-        timeouts: SHORT,
+        timeouts: { ...SHORT, cancel: 200 },
       }),
     );
     expect(error?.code).toBe("HOME_READ_FAILED");
     expect(log).toEqual(["open", "write", "abort", "close"]);
+    // It waited for the abandoned write (a lower bound: what happened, not how fast).
+    expect(at.close! - at.abort!).toBeGreaterThanOrEqual(150);
   });
 
-  it("a commit the run was stopped during, that does not finish in timeouts.cancel, is reported as outcome unknown", async () => {
+  it("a commit in flight when the run is stopped: published if it ends within timeouts.cancel, else outcome unknown", async () => {
+    // Ends within the grace: the outcome is known, and reported as what it is.
+    const first = new AbortController();
+    const backend = new MemoryBackend();
+    const finishing = memoryStore(backend, "t");
+    const commit = finishing.commit.bind(finishing);
+    finishing.commit = async (state) => {
+      first.abort(new Error("interrupted by SIGINT"));
+      await delay(30);
+      return commit(state);
+    };
+    const report = await runFlow({
+      flow: "f",
+      home: memoryHome(sequenceBatches(10, 10)),
+      store: finishing,
+      signal: first.signal,
+      timeouts: { ...SHORT, cancel: 2000 },
+    });
+    expect(report.status).toBe("pass");
+    expect(backend.rows("t")).toBe(10);
+    expect(finishing.aborted).toHaveLength(0);
+
+    // Does not end: neither "failed" nor "published" can be claimed.
     const controller = new AbortController();
     const log: string[] = [];
     const store = loggedStore(new MemoryBackend(), log);
@@ -350,28 +383,6 @@ describe("plugin guard: abandoned calls", () => {
     expect(error?.code).toBe("COMMIT_UNKNOWN");
     expect(error?.message).toContain("did not finish committing within 300ms (timeouts.commit)");
     expect(error?.transient).toBe(false);
-  });
-
-  it("a commit that finishes within timeouts.cancel after the run was stopped is reported as what it is: published", async () => {
-    const controller = new AbortController();
-    const backend = new MemoryBackend();
-    const store = memoryStore(backend, "t");
-    const commit = store.commit.bind(store);
-    store.commit = async (state) => {
-      controller.abort(new Error("interrupted by SIGINT"));
-      await delay(30);
-      return commit(state);
-    };
-    const report = await runFlow({
-      flow: "f",
-      home: memoryHome(sequenceBatches(10, 10)),
-      store,
-      signal: controller.signal,
-      timeouts: { ...SHORT, cancel: 2000 },
-    });
-    expect(report.status).toBe("pass");
-    expect(backend.rows("t")).toBe(10);
-    expect(store.aborted).toHaveLength(0);
   });
 });
 
