@@ -5,6 +5,7 @@ import { HyggeError, withContext } from "./errors.js";
 import { createContext, Factory } from "./factory.js";
 import type { FlowEvent, FlowReport } from "./flow/events.js";
 import { newRunId, runFlow } from "./flow/run-flow.js";
+import { formatBound, resolveTimeouts } from "./flow/timeouts.js";
 import type { EntityRun, ProjectPlan } from "./project/plan.js";
 import type { Registry } from "./registry.js";
 import { RunResources } from "./resources.js";
@@ -77,7 +78,14 @@ export async function runPlan(options: CoordinatorOptions): Promise<RunSummary> 
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, worker));
   } finally {
-    await resources.closeAll();
+    const timeoutMs = resolveTimeouts(plan.options.timeouts).close;
+    await resources.closeAll({
+      timeoutMs,
+      onGiveUp: (key) =>
+        (options.logger ?? silentLogger).warn(
+          `gave up closing ${key} after ${formatBound(timeoutMs)} (timeouts.close): a connection may still be open; the process ends anyway`,
+        ),
+    });
   }
   const finishedAt = new Date();
   return summarize(plan.name, runId, startedAt, finishedAt, reports);
@@ -116,6 +124,7 @@ async function runOne(
       onEvent: options.onEvent,
       queueSize: options.plan.options.queueSize,
       retry: { retries: options.plan.options.retries, delayMs: options.plan.options.retryDelayMs },
+      timeouts: run.timeouts,
     });
   } catch (error) {
     const err = withContext(error, "INTERNAL", { flow: run.flow, entity: run.entity });

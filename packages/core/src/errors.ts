@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   HOME_READ_FAILED: "reading from the home failed",
   STORE_WRITE_FAILED: "writing to the store failed",
   STORE_COMMIT_FAILED: "publishing the data failed",
+  COMMIT_UNKNOWN:
+    "a commit was interrupted: the store may or may not have published; its next open() completes or rolls it back",
   SCHEMA_MISMATCH: "batches or files do not share one schema",
   CONNECTION_FAILED: "a connection could not be opened",
   ABORTED: "the run was cancelled",
@@ -28,6 +30,8 @@ export interface HyggeErrorOptions {
   entity?: string;
   /** A file, folder or table the error is about. */
   subject?: string;
+  /** The plugin call that failed: open, write, commit, close… (see PluginStep). */
+  step?: string;
   /** Errors a retry may cure (timeouts, deadlocks, connection resets). */
   transient?: boolean;
   cause?: unknown;
@@ -44,6 +48,7 @@ export class HyggeError extends Error {
   flow?: string;
   entity?: string;
   subject?: string;
+  step?: string;
   transient: boolean;
   details?: unknown;
   readonly [BRAND] = true;
@@ -57,6 +62,7 @@ export class HyggeError extends Error {
     this.flow = options.flow;
     this.entity = options.entity;
     this.subject = options.subject;
+    this.step = options.step;
     this.transient = options.transient ?? false;
     this.details = options.details;
   }
@@ -96,6 +102,7 @@ export function withContext(
     error.entity ??= context.entity;
     error.plugin ??= context.plugin;
     error.subject ??= context.subject;
+    error.step ??= context.step;
     error.hint ??= context.hint;
     return error;
   }

@@ -70,11 +70,28 @@ export {
 export * from "./errors.js";
 export { createContext, Factory } from "./factory.js";
 export { faultPoint } from "./fault.js";
-export type { FlowCounters, FlowEvent, FlowPhase, FlowReport, FlowStatus } from "./flow/events.js";
-export { lookbackSince, parseDuration } from "./flow/lookback.js";
+export type {
+  FlowCounters,
+  FlowEvent,
+  FlowPhase,
+  FlowReport,
+  FlowStatus,
+  WaitingInfo,
+} from "./flow/events.js";
+export { lookbackSince, parseDuration as parseLookbackDuration } from "./flow/lookback.js";
 export { BoundedQueue } from "./flow/queue.js";
 export { backoffDelay, type RetryPolicy, sleep } from "./flow/retry.js";
 export { type FlowOptions, newRunId, runFlow } from "./flow/run-flow.js";
+export type { PluginRole, PluginStep } from "./flow/steps.js";
+export {
+  DEFAULT_TIMEOUTS,
+  type FlowTimeouts,
+  formatBound,
+  parseDuration,
+  resolveTimeouts,
+  TIMEOUT_KEYS,
+  timeoutsFromConfig,
+} from "./flow/timeouts.js";
 export { compareCodePoints, WatermarkTracker, watermarkKind } from "./flow/watermark.js";
 export { fsyncDir, writeFileAtomic } from "./journal/atomic-write.js";
 export { FileJournal, type JournalRecord, type JournalWatermark } from "./journal/file-journal.js";

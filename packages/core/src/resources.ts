@@ -23,17 +23,33 @@ export class RunResources implements ResourceScope {
     return entry.value as Promise<T>;
   }
 
-  /** Disposes everything, newest first; never throws. */
-  async closeAll(): Promise<void> {
-    const all = [...this.entries.values()].reverse();
+  /**
+   * Disposes everything, newest first; never throws. Each disposal (a pool's end(), which may wait
+   * for a connection that never comes back) is bounded by `timeoutMs`; `onGiveUp` hears of those
+   * given up on.
+   */
+  async closeAll(options: { timeoutMs?: number; onGiveUp?: (key: string) => void } = {}): Promise<void> {
+    const all = [...this.entries].reverse();
     this.entries.clear();
-    for (const { value, dispose } of all) {
-      try {
+    for (const [key, { value, dispose }] of all) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const disposal = (async () => {
         const v = await value;
         await dispose?.(v);
-      } catch {
+      })().then(
+        () => true,
         // Creation failed (already reported by its user) or disposal failed: nothing left to do.
-      }
+        () => true,
+      );
+      const limit = options.timeoutMs ?? Number.POSITIVE_INFINITY;
+      const expired = Number.isFinite(limit)
+        ? new Promise<false>((resolve) => {
+            timer = setTimeout(() => resolve(false), limit);
+          })
+        : new Promise<false>(() => undefined);
+      const done = await Promise.race([disposal, expired]);
+      clearTimeout(timer);
+      if (!done) options.onGiveUp?.(key);
     }
   }
 }

@@ -30,16 +30,19 @@ export function ttyProgress(stream: NodeJS.WriteStream, verbose: boolean): Progr
     rows: number;
     elapsedMs: number;
     estimated?: number;
+    /** "waiting for the store (@hygge/sql) to commit (12s)", until the next event of the entity. */
+    waiting?: string;
   }
   const line = (options: cliProgress.Options, params: cliProgress.Params, p: Payload): string => {
     const name = p.id.padEnd(width);
     const counts = `${formatCount(p.rows).padStart(11)} rows  ${formatRate(p.rows, p.elapsedMs).padStart(9)} rows/s  ${formatDuration(p.elapsedMs).padStart(6)}`;
-    if (!p.estimated) return `${c.cyan("⠿")} ${name}  ${counts}`;
+    const waiting = p.waiting ? `  ${c.yellow(p.waiting)}` : "";
+    if (!p.estimated) return `${c.cyan("⠿")} ${name}  ${counts}${waiting}`;
     const size = options.barsize ?? 24;
     const done = Math.min(size, Math.round(params.progress * size));
     const bar = c.cyan("█".repeat(done)) + c.dim("░".repeat(size - done));
     const pct = `${Math.min(100, Math.round(params.progress * 100))}%`.padStart(4);
-    return `${c.cyan("⠿")} ${name}  ${bar} ${pct} ${counts}`;
+    return `${c.cyan("⠿")} ${name}  ${bar} ${pct} ${counts}${waiting}`;
   };
   const log = (text: string) => {
     multibar.log(`${text}\n`);
@@ -62,11 +65,23 @@ export function ttyProgress(stream: NodeJS.WriteStream, verbose: boolean): Progr
           if (verbose && e.since) log(c.dim(`  ${e.id}: resuming from ${e.since.column} ${e.since.value}`));
           break;
         }
+        case "waiting": {
+          if (!e.waiting) break;
+          const text = `${e.waiting.message} (${formatDuration(e.waiting.waitingMs)})`;
+          const entry = bars.get(e.id);
+          // Before `start` (create, open…) there is no line for the entity yet: print one.
+          if (!entry) log(`${c.yellow("…")} ${e.id}: ${text}`);
+          else {
+            entry.payload.waiting = text;
+            entry.bar.update(entry.payload);
+          }
+          break;
+        }
         case "progress":
         case "committing": {
           const entry = bars.get(e.id);
           if (!entry) break;
-          Object.assign(entry.payload, { rows: e.rows, elapsedMs: e.elapsedMs });
+          Object.assign(entry.payload, { rows: e.rows, elapsedMs: e.elapsedMs, waiting: undefined });
           entry.bar.update(
             entry.payload.estimated ? Math.min(e.rows, entry.payload.estimated) : 0,
             entry.payload,

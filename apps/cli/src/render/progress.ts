@@ -64,6 +64,9 @@ function plainProgress(stream: NodeJS.WriteStream, verbose: boolean): Progress {
           );
           break;
         }
+        case "waiting":
+          if (e.waiting) line(`${e.id}: ${e.waiting.message} (${formatDuration(e.waiting.waitingMs)})`);
+          break;
         case "retry":
           line(
             `${e.id}: attempt ${e.attempt} failed, retrying: ${e.error ? describeError(e.error).split("\n")[0] : ""}`,

@@ -13,6 +13,8 @@ const NEXT_STEP: Partial<Record<HyggeErrorCode, string>> = {
   SCHEMA_MISMATCH: "make every file of the entity share one schema, or split them into separate entities",
   CONNECTION_FAILED: "check the connection settings in hygge.yml and that the server answers (`hygge debug`)",
   ABORTED: "run the flow again; the destination was left unchanged",
+  COMMIT_UNKNOWN:
+    "run the entity again: its store completes or rolls back the interrupted commit first; then check the result",
 };
 
 /** Where the data settled, short: the first location (relative when inside the working folder) and a count. */
@@ -26,7 +28,8 @@ export function settledIn(locations: readonly string[]): string {
   return `${show(locations[0]!)} (+${locations.length - 1} more)`;
 }
 
-const label = (s: FlowReport["status"]) => s.toUpperCase();
+/** The status cell: a run stopped while committing may have published, so it is not called FAIL. */
+const label = (f: FlowReport) => (f.error?.code === "COMMIT_UNKNOWN" ? "UNKNOWN" : f.status.toUpperCase());
 
 /** The summary table, totals and, for every failure, which flow and entity, why and what to do. */
 export function renderSummary(summary: RunSummary, c: Colors): string {
@@ -35,7 +38,7 @@ export function renderSummary(summary: RunSummary, c: Colors): string {
   const rows = summary.flows.map((f) => [
     f.flow,
     f.entity ?? "-",
-    label(f.status),
+    label(f),
     f.status === "skip" ? "-" : formatCount(f.rows),
     f.status === "skip" ? "-" : formatDuration(f.durationMs),
     f.status === "pass" ? formatRate(f.rows, f.durationMs) : "-",
@@ -71,7 +74,12 @@ export function renderSummary(summary: RunSummary, c: Colors): string {
 
 export function failureLines(f: FlowReport, c: Colors): string[] {
   const entity = f.entity ? `, entity ${f.entity}` : "";
-  const out = [c.red(c.bold(`✗ flow ${f.flow}${entity} failed`))];
+  const unknown = f.error?.code === "COMMIT_UNKNOWN";
+  const out = [
+    unknown
+      ? c.yellow(c.bold(`? flow ${f.flow}${entity}: commit outcome unknown`))
+      : c.red(c.bold(`✗ flow ${f.flow}${entity} failed`)),
+  ];
   if (!f.error) return [...out, "  no error was reported"];
   const text = describeError(f.error);
   const [head, ...rest] = text.split("\n");
@@ -117,6 +125,7 @@ export function summaryJson(summary: RunSummary, exitCode: number): Record<strin
             message: f.error.message,
             hint: f.error.hint ?? null,
             plugin: f.error.plugin ?? null,
+            step: f.error.step ?? null,
           }
         : null,
     })),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDuration } from "../flow/timeouts.js";
 
 /** A `home:` or `store:` block: `type` picks the plugin, the rest is checked by that plugin's schema. */
 export const pluginBlockSchema = z.looseObject({
@@ -20,6 +21,33 @@ export const watermarkSchema = z.strictObject({
 
 export const runTypeSchema = z.enum(["full_drop", "incremental", "merge"]);
 
+const isDuration = (value: number | string) => {
+  try {
+    return parseDuration(value) > 0;
+  } catch {
+    return false;
+  }
+};
+/** Seconds (`90`), a number with a unit (`"500ms"`, `"30s"`, `"5m"`, `"2h"`), or `"none"`. */
+export const durationSchema = z
+  .union([z.number(), z.string()])
+  .refine(isDuration, 'a duration: seconds (90), "500ms", "30s", "5m", "2h", or "none" for no bound');
+
+/** How long each plugin call may take (documented in ARCHITECTURE.md, flow/timeouts.ts). */
+export const timeoutsSchema = z.strictObject({
+  create: durationSchema.optional(),
+  open: durationSchema.optional(),
+  committed_state: durationSchema.optional(),
+  estimate: durationSchema.optional(),
+  read: durationSchema.optional(),
+  write: durationSchema.optional(),
+  commit: durationSchema.optional(),
+  abort: durationSchema.optional(),
+  close: durationSchema.optional(),
+  cancel: durationSchema.optional(),
+  notice: durationSchema.optional(),
+});
+
 const entityFields = {
   home: blockOverrideSchema.optional(),
   store: blockOverrideSchema.optional(),
@@ -27,6 +55,7 @@ const entityFields = {
   watermark: watermarkSchema.optional(),
   primary_key: keyList.optional(),
   enabled: z.boolean().optional(),
+  timeouts: timeoutsSchema.optional(),
 };
 
 export const entitySchema = z.strictObject({
@@ -51,6 +80,7 @@ export const flowSchema = z.strictObject({
   defaults: entityDefaultsSchema.optional(),
   entities: z.array(z.union([entitySchema.shape.name, entitySchema])).optional(),
   enabled: z.boolean().optional(),
+  timeouts: timeoutsSchema.optional(),
 });
 
 export const connectionSchema = z.looseObject({ type: z.string().min(1) });
@@ -61,6 +91,7 @@ export const projectOptionsSchema = z.strictObject({
   retries: z.number().int().min(0).max(20).optional(),
   retry_delay_ms: z.number().int().min(0).optional(),
   queue_size: z.number().int().min(1).max(1024).optional(),
+  timeouts: timeoutsSchema.optional(),
 });
 
 export const projectSchema = z.strictObject({
@@ -84,3 +115,4 @@ export type FlowConfig = z.input<typeof flowSchema>;
 export type ProjectConfig = z.input<typeof projectSchema>;
 export type ProjectOptions = z.input<typeof projectOptionsSchema>;
 export type PluginBlock = z.input<typeof pluginBlockSchema>;
+export type TimeoutsConfig = z.input<typeof timeoutsSchema>;

@@ -15,6 +15,12 @@ export interface ReadContext {
  * A source. The only required method is `read`, an async iterable of Arrow record batches.
  * A home that knows its schema should yield at least one batch (zero rows is fine) so that an
  * empty source still produces an empty destination with the right columns.
+ *
+ * The engine calls it through a guard (bounds from `timeouts:`, raced against the run's abort).
+ * When the run fails or is cancelled, `ctx.signal` aborts: a pending read should end promptly. A
+ * `next()` the engine stopped waiting for gets `timeouts.cancel` to settle; then the iterator's
+ * `return()` is called (unless it ran to its end) and `close()`, once, even if that `next()` is
+ * still pending: close() must then release (destroy) whatever that read holds.
  */
 export interface Home {
   read(ctx: ReadContext): AsyncIterable<RecordBatch>;

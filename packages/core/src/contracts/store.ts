@@ -31,14 +31,29 @@ export interface CommitReport {
 /**
  * A destination with a transactional lifecycle:
  * `open` → `write`* → `commit` (publish data and state atomically), or `abort` (leave the
- * destination exactly as before). `close` always runs last.
+ * destination exactly as before). `close` always runs last, once; nothing is called after it.
+ *
+ * The engine calls every method through a guard that bounds it (`timeouts:` in the project) and
+ * races it against the run's abort. So a store must expect:
+ * - `abort()` while a `write()` (or `committedState()`) is still in flight: the engine stopped
+ *   waiting for it (the run failed elsewhere or was cancelled). abort() must cancel that I/O and
+ *   destroy (never return to a pool) any connection it used: its state is unknown.
+ * - `abort()` while `commit()` is still in flight, when the commit did not finish within
+ *   `timeouts.cancel` of a cancel (or within `timeouts.commit`): the engine reports the commit's
+ *   outcome as unknown. abort() must then cancel the commit if it has not reached its commit
+ *   point, and leave it alone if it has; the next `open()` completes or rolls back what is left.
+ *   An `open()` or `commit()` that settles within `timeouts.cancel` is never raced by abort().
+ * - `close()` only after abort() (when the store was opened and not committed) and after the
+ *   calls the engine stopped waiting for settled, or `timeouts.cancel` passed.
  */
 export interface Store {
   readonly supports: { runTypes: readonly RunType[] };
+  /** Repairs or removes what a crashed or interrupted run left behind, then prepares staging. */
   open(ctx: WriteContext): Promise<void>;
   /** Resolves when the store is ready for more: that is the backpressure. */
   write(batch: RecordBatch): Promise<void>;
   commit(state: CommitState): Promise<CommitReport>;
+  /** Leaves the destination as before; cancels a write or an unfinished commit still in flight (see above). */
   abort(error: unknown): Promise<void>;
   /** The state published with the data, read back from the destination: the resume point. */
   committedState?(): Promise<CommitState | undefined>;

@@ -2,6 +2,7 @@ import type { RunType } from "../contracts/common.js";
 import type { CommitState } from "../contracts/store.js";
 import type { Watermark } from "../contracts/watermark.js";
 import type { HyggeError } from "../errors.js";
+import type { PluginRole, PluginStep } from "./steps.js";
 
 export interface FlowCounters {
   rows: number;
@@ -10,7 +11,18 @@ export interface FlowCounters {
   elapsedMs: number;
 }
 
-export type FlowPhase = "start" | "progress" | "retry" | "committing" | "done" | "failed";
+export type FlowPhase = "start" | "progress" | "waiting" | "retry" | "committing" | "done" | "failed";
+
+/** A `waiting` event's payload: a plugin call is slow (sent after `timeouts.notice`, then periodically). */
+export interface WaitingInfo {
+  role: PluginRole;
+  plugin?: string;
+  step: PluginStep;
+  /** How long the call has been running. */
+  waitingMs: number;
+  /** "waiting for the store (@hygge/sql) to commit". */
+  message: string;
+}
 
 /** Progress is a stream of these; the CLI decides how to draw them. */
 export interface FlowEvent extends FlowCounters {
@@ -24,6 +36,8 @@ export interface FlowEvent extends FlowCounters {
   since?: Watermark;
   error?: HyggeError;
   report?: FlowReport;
+  /** Set on `waiting`. */
+  waiting?: WaitingInfo;
 }
 
 export type FlowStatus = "pass" | "fail" | "skip";

@@ -31,6 +31,11 @@ export interface JournalRecord {
   error?: { code: string; message: string; hint?: string };
   /** Written at reconciliation: the store had published this run but the journal had no record of it. */
   recovered?: boolean;
+  /**
+   * "unknown": the run was stopped while its commit was in flight (COMMIT_UNKNOWN); the store may
+   * have published it. If it did, the next run's record of the store's state adds a `recovered` one.
+   */
+  commitOutcome?: "unknown";
 }
 
 /**
@@ -76,7 +81,8 @@ export class FileJournal implements RunJournal {
     await mkdir(dir, { recursive: true });
     const existing = await this.list(report.flow, report.entity);
     const committed = report.committed;
-    if (committed && !existing.some((r) => r.runId === committed.runId)) {
+    // A failed record of the same run does not count: its commit may have published after all.
+    if (committed && !existing.some((r) => r.runId === committed.runId && r.status === "pass")) {
       // The store published a run the journal never heard of (killed between commit and journal write).
       await this.write(dir, {
         id: report.id,
@@ -122,6 +128,7 @@ export class FileJournal implements RunJournal {
       error: report.error
         ? { code: report.error.code, message: this.redact(report.error.message), hint: report.error.hint }
         : undefined,
+      ...(report.error?.code === "COMMIT_UNKNOWN" ? { commitOutcome: "unknown" as const } : {}),
     });
     faultPoint("journal:after-record");
     await this.prune(dir);

@@ -7,6 +7,7 @@ import type { ResolvedConnection } from "../contracts/plugin.js";
 import type { WatermarkSpec } from "../contracts/watermark.js";
 import { HyggeError, isHyggeError } from "../errors.js";
 import { parseDuration } from "../flow/lookback.js";
+import { type FlowTimeouts, timeoutsFromConfig } from "../flow/timeouts.js";
 import type { Registry } from "../registry.js";
 import type { ProjectSources } from "./sources.js";
 
@@ -28,6 +29,8 @@ export interface EntityRun {
   runType: RunType;
   watermark?: WatermarkSpec;
   primaryKey?: string[];
+  /** Bounds of plugin calls set in the project (ms; entity over defaults over flow over options). */
+  timeouts?: Partial<FlowTimeouts>;
 }
 
 export interface ResolvedOptions {
@@ -36,6 +39,8 @@ export interface ResolvedOptions {
   retries: number;
   retryDelayMs: number;
   queueSize: number;
+  /** `options.timeouts`: the project-wide bounds (also used when closing shared connection pools). */
+  timeouts: Partial<FlowTimeouts>;
 }
 
 export interface ProjectPlan {
@@ -51,6 +56,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   retries: 2,
   retryDelayMs: 1000,
   queueSize: 4,
+  timeouts: {},
 };
 
 export interface PlanOptions {
@@ -104,6 +110,7 @@ export function planProject(
     }
   }
 
+  const projectTimeouts = timeoutsFromConfig(project.options?.timeouts);
   const runs: EntityRun[] = [];
   for (const [flowName, flow] of Object.entries(project.flows ?? {})) {
     if (flow.enabled === false) continue;
@@ -122,7 +129,15 @@ export function planProject(
       const entityFile = entity ? sources.entities?.[`${flowName}.${entity.name}`] : undefined;
       const files = { flow: flowFile, entity: entityFile };
       const run = planEntity(flowName, flow, entity, registry, connections, files, options, issues);
-      if (run) runs.push(run);
+      if (run) {
+        const timeouts = {
+          ...projectTimeouts,
+          ...timeoutsFromConfig(flow.timeouts),
+          ...timeoutsFromConfig(flow.defaults?.timeouts),
+          ...timeoutsFromConfig(entity?.timeouts),
+        };
+        runs.push(Object.keys(timeouts).length > 0 ? { ...run, timeouts } : run);
+      }
     }
   }
   if (issues.length > 0) throw configError(issues);
@@ -136,6 +151,7 @@ export function planProject(
       retries: o.retries ?? DEFAULT_OPTIONS.retries,
       retryDelayMs: o.retry_delay_ms ?? DEFAULT_OPTIONS.retryDelayMs,
       queueSize: o.queue_size ?? DEFAULT_OPTIONS.queueSize,
+      timeouts: projectTimeouts,
     },
     connections,
     runs,
