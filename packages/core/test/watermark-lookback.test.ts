@@ -1,7 +1,7 @@
 import {
   type Home,
   lookbackSince,
-  parseDuration,
+  parseLookbackDuration as parseDuration,
   type ReadContext,
   runFlow,
   toRows,
