@@ -20,8 +20,12 @@ import {
 } from "apache-arrow";
 import { describeTypes, makeHome, makeStore, q, readAll, sql, tempDir } from "./helpers.js";
 
-const tagged = <T extends DataType>(name: string, type: T, metadata: Record<string, string>, nullable = true) =>
-  new Field<T>(name, type, nullable, new Map(Object.entries(metadata)));
+const tagged = <T extends DataType>(
+  name: string,
+  type: T,
+  metadata: Record<string, string>,
+  nullable = true,
+) => new Field<T>(name, type, nullable, new Map(Object.entries(metadata)));
 const json = { [EXTENSION_NAME_KEY]: JSON_EXTENSION, "hygge.postgres.type": "jsonb" };
 
 /** Every field at every depth: path, type, nullability and metadata, so a difference names its field. */
@@ -46,9 +50,13 @@ const schema = new Schema([
     { "x.note": "struct" },
   ),
   tagged("lj", new List(tagged("element", new Utf8(), json)), { "hygge.postgres.type": "jsonb[]" }),
-  tagged("lu", new List(tagged("element", new FixedSizeBinary(16), { [EXTENSION_NAME_KEY]: UUID_EXTENSION })), {
-    "hygge.postgres.type": "uuid[]",
-  }),
+  tagged(
+    "lu",
+    new List(tagged("element", new FixedSizeBinary(16), { [EXTENSION_NAME_KEY]: UUID_EXTENSION })),
+    {
+      "hygge.postgres.type": "uuid[]",
+    },
+  ),
   new Field(
     "m",
     new Map_<Utf8, Timestamp>(
@@ -78,13 +86,20 @@ function batch(): RecordBatch {
     column(4, [[uuid, null], null]),
     column(5, [new Map([["x", at + 2]]), null]),
   ];
-  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 2, nullCount: 0, children }));
+  return new RecordBatch(
+    schema,
+    makeData({ type: new Struct(schema.fields), length: 2, nullCount: 0, children }),
+  );
 }
 
 describe("Arrow field metadata travels through Parquet files (ARROW:schema)", () => {
   it("metadata and zone names at every depth survive a write, a parquet → parquet copy and a read", async () => {
     const dir = await tempDir("field-meta");
-    await runFlow({ flow: "f", home: memoryHome([batch()]), store: makeStore(dir, undefined, { path: "a" }) });
+    await runFlow({
+      flow: "f",
+      home: memoryHome([batch()]),
+      store: makeStore(dir, undefined, { path: "a" }),
+    });
     await runFlow({
       flow: "f",
       home: makeHome(dir, undefined, { path: "a" }),
@@ -103,18 +118,19 @@ describe("Arrow field metadata travels through Parquet files (ARROW:schema)", ()
     expect(await describeTypes(`SELECT * FROM read_parquet(${q(file)})`)).toEqual([
       "id:INTEGER",
       "t:TIMESTAMP WITH TIME ZONE",
-      "s:STRUCT(\"at\" TIMESTAMP WITH TIME ZONE, j JSON)",
+      's:STRUCT("at" TIMESTAMP WITH TIME ZONE, j JSON)',
       "lj:JSON[]",
       "lu:UUID[]",
       "m:MAP(VARCHAR, TIMESTAMP WITH TIME ZONE)",
     ]);
-    expect(await sql(`SELECT s.j::VARCHAR AS j, lu[1]::VARCHAR AS u FROM read_parquet(${q(file)}) ORDER BY id`)).toEqual(
-      [
-        { j: '{"a": 1}', u: "00112233-4455-6677-8899-aabbccddeeff" },
-        { j: null, u: null },
-      ],
-    );
+    expect(
+      await sql(`SELECT s.j::VARCHAR AS j, lu[1]::VARCHAR AS u FROM read_parquet(${q(file)}) ORDER BY id`),
+    ).toEqual([
+      { j: '{"a": 1}', u: "00112233-4455-6677-8899-aabbccddeeff" },
+      { j: null, u: null },
+    ]);
   });
 });
 
-const big = (_: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? [...v] : v);
+const big = (_: string, v: unknown) =>
+  typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? [...v] : v;

@@ -192,7 +192,12 @@ export function shapeOf(node: SchemaTree, asElement = false): Shape {
 export function mapType(key: Shape, value: Shape): Map_ {
   const entries = new Struct([
     new Field("key", key.type, false, fieldOf(key).metadata),
-    new Field("value", value.type, value.node.element.repetition_type !== "REQUIRED", fieldOf(value).metadata),
+    new Field(
+      "value",
+      value.type,
+      value.node.element.repetition_type !== "REQUIRED",
+      fieldOf(value).metadata,
+    ),
   ]);
   return new Map_(new Field("entries", entries, false));
 }
