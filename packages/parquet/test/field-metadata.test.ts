@@ -18,6 +18,9 @@ import {
   Utf8,
   vectorFromArray,
 } from "apache-arrow";
+import { ARROW_SCHEMA_KEY, encodeArrowSchema } from "../src/arrow-schema.js";
+import { ParquetFileWriter } from "../src/write/file-writer.js";
+import { parquetSchema } from "../src/write/schema.js";
 import { describeTypes, makeHome, makeStore, q, readAll, sql, tempDir } from "./helpers.js";
 
 const tagged = <T extends DataType>(
@@ -134,3 +137,43 @@ describe("Arrow field metadata travels through Parquet files (ARROW:schema)", ()
 
 const big = (_: string, v: unknown) =>
   typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? [...v] : v;
+
+describe("a stored Arrow schema that disagrees with the Parquet schema", () => {
+  it("gives metadata only where the types match, and the Parquet schema's own keys win", async () => {
+    const dir = await tempDir("field-meta-foreign");
+    const path = join(dir, "f.parquet");
+    const written = new Schema([
+      new Field("n", new Int32(), true),
+      new Field("s", new Utf8(), true),
+      tagged("j", new Utf8(), { [EXTENSION_NAME_KEY]: JSON_EXTENSION }),
+      new Field("t", new Timestamp(TimeUnit.MICROSECOND, "UTC"), true),
+    ]);
+    // What another writer might claim: `s` as an integer, `j` as some other extension, `t` in Oslo.
+    const claimed = new Schema([
+      tagged("n", new Int32(), { "x.note": "n" }),
+      tagged("s", new Int32(), { "x.note": "not a string" }),
+      tagged("j", new Utf8(), { [EXTENSION_NAME_KEY]: "other.ext", "x.note": "j" }),
+      tagged("t", new Timestamp(TimeUnit.MILLISECOND, "Europe/Oslo"), {}),
+    ]);
+    const writer = new ParquetFileWriter(path, written, parquetSchema(written), {
+      codec: "UNCOMPRESSED",
+      compressors: {},
+      dictionary: false,
+      kvMetadata: [{ key: ARROW_SCHEMA_KEY, value: encodeArrowSchema(claimed) }],
+    });
+    const columns = [[1], ["a"], ['{"k":1}'], [at]].map((v, i) => [
+      vectorFromArray(v, written.fields[i]!.type).data[0]!,
+    ]);
+    writer.writeRowGroup(columns, 1);
+    writer.finish();
+    const [read] = await readAll(makeHome(dir, undefined, { path: "f.parquet" }));
+    expect(describeFields(read!.schema.fields)).toEqual([
+      "n: Int32? {x.note=n}",
+      "s: Utf8? {}",
+      `j: Utf8? {${EXTENSION_NAME_KEY}=${JSON_EXTENSION},x.note=j}`,
+      "t: Timestamp<MICROSECOND, Europe/Oslo>? {}",
+    ]);
+    expect(read!.getChild("s")!.get(0)).toBe("a");
+    expect(read!.getChild("t")!.get(0)).toBe(at);
+  });
+});

@@ -131,7 +131,7 @@ export type Shape = (
   | { kind: "map"; node: SchemaTree; repeated: SchemaTree; key: Shape; value: Shape; type: DataType }
 ) & {
   inherit?: boolean;
-  /** Field metadata restored from the file's Arrow schema (`ARROW:schema`), over the Parquet-derived keys. */
+  /** Field metadata restored from the file's Arrow schema (`ARROW:schema`), under the Parquet-derived keys. */
   metadata?: Map<string, string>;
 };
 
@@ -211,7 +211,8 @@ export function fieldOf(shape: Shape): Field {
   const el = shape.node.element;
   const nullable = !shape.inherit && el.repetition_type !== "REQUIRED";
   const parquet = extensionOf(el);
-  const metadata = shape.metadata ? new Map([...(parquet ?? []), ...shape.metadata]) : parquet;
+  // What the Parquet schema says (UUID, JSON, a UTC-adjusted time) describes the data; it wins.
+  const metadata = shape.metadata ? new Map([...shape.metadata, ...(parquet ?? [])]) : parquet;
   return new Field(el.name, shape.type, nullable, metadata);
 }
 
