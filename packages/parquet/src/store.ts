@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { CommitReport, CommitState, CreateContext, Store, WriteContext } from "@hygge/core";
 import { faultPoint, HyggeError, isHyggeError } from "@hygge/core";
 import { type Data, type RecordBatch, type Schema, Timestamp } from "apache-arrow";
+import { ARROW_SCHEMA_KEY, encodeArrowSchema } from "./arrow-schema.js";
 import { entriesOf } from "./foreign.js";
 import { type FileNamer, fileNamer } from "./naming.js";
 import type { ResolvedStoreOptions } from "./options.js";
@@ -134,8 +135,10 @@ export class ParquetStore implements Store {
     if (run.writer) return run.writer;
     const schema = run.schema!;
     let elements: ReturnType<typeof parquetSchema>;
+    let arrowSchema: string;
     try {
       elements = parquetSchema(schema);
+      arrowSchema = encodeArrowSchema(schema);
     } catch (error) {
       throw writeFailed(run.folder, error);
     }
@@ -148,7 +151,7 @@ export class ParquetStore implements Store {
       codec,
       compressors,
       dictionary: this.options.dictionary,
-      kvMetadata: zoneMetadata(schema),
+      kvMetadata: [...zoneMetadata(schema), { key: ARROW_SCHEMA_KEY, value: arrowSchema }],
     });
     run.files.push(name);
     return run.writer;
@@ -266,14 +269,18 @@ export class ParquetStore implements Store {
   }
 }
 
-/** Parquet stores UTC instants; the zone names of timestamp columns travel in key-value metadata. */
-function zoneMetadata(schema: Schema): { key: string; value: string }[] | undefined {
+/**
+ * Parquet stores UTC instants; the zone names of timestamp columns travel in the Arrow schema
+ * (`ARROW:schema`, at every depth) and, for top-level columns, also in `hygge.timezones`, which
+ * hygge versions before `ARROW:schema` read.
+ */
+function zoneMetadata(schema: Schema): { key: string; value: string }[] {
   const zones: Record<string, string> = {};
   for (const f of schema.fields) {
     const zone = f.type instanceof Timestamp ? f.type.timezone : undefined;
     if (zone && zone !== "UTC") zones[f.name] = zone;
   }
-  return Object.keys(zones).length > 0 ? [{ key: TIMEZONES_KEY, value: JSON.stringify(zones) }] : undefined;
+  return Object.keys(zones).length > 0 ? [{ key: TIMEZONES_KEY, value: JSON.stringify(zones) }] : [];
 }
 
 function writeFailed(subject: string, error: unknown): HyggeError {

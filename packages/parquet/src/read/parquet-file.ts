@@ -3,10 +3,12 @@ import { open } from "node:fs/promises";
 import { type Data, type Field, makeData, RecordBatch, Schema, Struct, Timestamp } from "apache-arrow";
 import type { FileMetaData, SchemaTree } from "hyparquet";
 import { parquetMetadata, parquetSchema } from "hyparquet";
+import { ARROW_SCHEMA_KEY, decodeArrowSchema } from "../arrow-schema.js";
 import { assembleColumn } from "./assemble.js";
 import { decodeChunk, type LeafData } from "./chunk.js";
 import { ENCRYPTED_HINT, RefusedError, VALUE_HINT } from "./errors.js";
 import { ValueError } from "./leaf-vector.js";
+import { restoreShape } from "./restore.js";
 import { fieldOf, type Shape, shapeOf } from "./types.js";
 
 const MAGIC = 0x31524150; // "PAR1"
@@ -68,11 +70,20 @@ export class ParquetFile {
     return parquetSchema(this.metadata);
   }
 
-  /** Top-level column shapes, optionally restricted to `columns` (in that order). */
+  /**
+   * Top-level column shapes, optionally restricted to `columns` (in that order), with the field
+   * metadata and zone names of the file's stored Arrow schema, if it has one.
+   */
   shapes(columns?: readonly string[]): Shape[] {
     const root = this.tree();
     const zones = timeZones(this.metadata);
-    const shape = (node: SchemaTree) => withZone(shapeOf(node), zones);
+    const value = this.metadata.key_value_metadata?.find((k) => k.key === ARROW_SCHEMA_KEY)?.value;
+    const stored = decodeArrowSchema(value);
+    const shape = (node: SchemaTree) =>
+      restoreShape(
+        withZone(shapeOf(node), zones),
+        stored?.fields.find((f) => f.name === node.element.name),
+      );
     if (!columns) return root.children.map(shape);
     return columns.map((name) => {
       const node = root.children.find((c) => c.element.name === name);

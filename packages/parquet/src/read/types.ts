@@ -124,26 +124,16 @@ function unitOf(unit: string): TimeUnit {
  * that holds it (a repeated field read as a list element, or a bare repeated field read as a
  * required list), so its levels are its parent's.
  */
-export type Shape =
-  | { kind: "leaf"; node: SchemaTree; type: DataType; inherit?: boolean }
-  | { kind: "struct"; node: SchemaTree; children: Shape[]; type: DataType; inherit?: boolean }
-  | {
-      kind: "list";
-      node: SchemaTree;
-      repeated: SchemaTree;
-      element: Shape;
-      type: DataType;
-      inherit?: boolean;
-    }
-  | {
-      kind: "map";
-      node: SchemaTree;
-      repeated: SchemaTree;
-      key: Shape;
-      value: Shape;
-      type: DataType;
-      inherit?: boolean;
-    };
+export type Shape = (
+  | { kind: "leaf"; node: SchemaTree; type: DataType }
+  | { kind: "struct"; node: SchemaTree; children: Shape[]; type: DataType }
+  | { kind: "list"; node: SchemaTree; repeated: SchemaTree; element: Shape; type: DataType }
+  | { kind: "map"; node: SchemaTree; repeated: SchemaTree; key: Shape; value: Shape; type: DataType }
+) & {
+  inherit?: boolean;
+  /** Field metadata restored from the file's Arrow schema (`ARROW:schema`), under the Parquet-derived keys. */
+  metadata?: Map<string, string>;
+};
 
 const annotation = (node: SchemaTree) => node.element.converted_type ?? node.element.logical_type?.type;
 
@@ -191,26 +181,28 @@ export function shapeOf(node: SchemaTree, asElement = false): Shape {
       );
     const key = shapeOf(kv.children[0]!);
     const value = shapeOf(kv.children[1]!);
-    const entries = new Struct([
-      new Field("key", key.type, false),
-      new Field("value", value.type, kv.children[1]!.element.repetition_type !== "REQUIRED"),
-    ]);
-    return {
-      kind: "map",
-      node,
-      repeated: kv,
-      key,
-      value,
-      type: new Map_(new Field("entries", entries, false)),
-      inherit,
-    };
+    return { kind: "map", node, repeated: kv, key, value, type: mapType(key, value), inherit };
   }
   const children = node.children.map((c) => shapeOf(c));
   const fields = children.map((c) => fieldOf(c));
   return { kind: "struct", node, children, type: new Struct(fields), inherit };
 }
 
-function elementField(element: Shape): Field {
+/** The Arrow map type of a map's key and value shapes (field metadata included). */
+export function mapType(key: Shape, value: Shape): Map_ {
+  const entries = new Struct([
+    new Field("key", key.type, false, fieldOf(key).metadata),
+    new Field(
+      "value",
+      value.type,
+      value.node.element.repetition_type !== "REQUIRED",
+      fieldOf(value).metadata,
+    ),
+  ]);
+  return new Map_(new Field("entries", entries, false));
+}
+
+export function elementField(element: Shape): Field {
   const f = fieldOf(element);
   return new Field("element", f.type, f.nullable, f.metadata);
 }
@@ -218,7 +210,10 @@ function elementField(element: Shape): Field {
 export function fieldOf(shape: Shape): Field {
   const el = shape.node.element;
   const nullable = !shape.inherit && el.repetition_type !== "REQUIRED";
-  return new Field(el.name, shape.type, nullable, extensionOf(el));
+  const parquet = extensionOf(el);
+  // What the Parquet schema says (UUID, JSON, a UTC-adjusted time) describes the data; it wins.
+  const metadata = shape.metadata ? new Map([...shape.metadata, ...(parquet ?? [])]) : parquet;
+  return new Field(el.name, shape.type, nullable, metadata);
 }
 
 /** Arrow canonical extension types of Parquet logical types, and the UTC flag of times (field metadata). */
