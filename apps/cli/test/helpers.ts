@@ -1,4 +1,4 @@
-import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -85,6 +85,14 @@ export function hyggeSignal(
   args: string[],
   options: { cwd: string; signal: NodeJS.Signals; ready: (output: string) => boolean },
 ): Promise<Result> {
+  return hyggeWhile(args, { ...options, act: (child) => child.kill(options.signal) });
+}
+
+/** Starts `hygge` and calls `act` once, as soon as `ready(output)` is true; resolves with the result. */
+export function hyggeWhile(
+  args: string[],
+  options: { cwd: string; ready: (output: string) => boolean; act: (child: ChildProcess) => void },
+): Promise<Result> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv() });
     let stdout = "";
@@ -93,7 +101,7 @@ export function hyggeSignal(
     const check = () => {
       if (!sent && options.ready(stdout + stderr)) {
         sent = true;
-        child.kill(options.signal);
+        options.act(child);
       }
     };
     child.stdout.on("data", (d) => {

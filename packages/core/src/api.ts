@@ -3,11 +3,13 @@ import { applyOverrides } from "./config/overrides.js";
 import type { ProjectConfig } from "./config/schema.js";
 import type { Logger, RunType } from "./contracts/common.js";
 import type { HyggePlugin } from "./contracts/plugin.js";
-import type { Watermark } from "./contracts/watermark.js";
+import type { Lookback, Watermark } from "./contracts/watermark.js";
 import { type RunJournal, type RunSummary, runPlan } from "./coordinator.js";
+import { withContext } from "./errors.js";
 import { createContext, Factory } from "./factory.js";
 import type { FlowEvent } from "./flow/events.js";
-import { type ProjectPlan, planProject } from "./project/plan.js";
+import { lookbackSince } from "./flow/lookback.js";
+import { type EntityRun, type ProjectPlan, planProject } from "./project/plan.js";
 import { type RunFilter, selectRuns } from "./project/select.js";
 import type { ProjectSources } from "./project/sources.js";
 import { Registry } from "./registry.js";
@@ -77,7 +79,12 @@ export interface DryRunEntry {
   store: string;
   runType: RunType;
   watermarkColumn?: string;
+  /** The journal's resume point (the last committed watermark). */
   since?: Watermark;
+  /** `watermark.lookback`, when set (never for full_drop). */
+  lookback?: Lookback;
+  /** What the home will be asked for (`>=` its value): `since` moved back by `lookback`. Set with `lookback`. */
+  homeSince?: Watermark;
 }
 
 /** What `go` would do, per entity; creates, changes and opens nothing. */
@@ -101,8 +108,24 @@ export async function dryRun(options: Omit<ProjectRunOptions, "signal" | "onEven
       store: factory.describe("store", run.store, ctx),
       runType: run.runType,
       watermarkColumn: run.watermark?.column,
-      since: run.runType === "full_drop" ? undefined : await options.journal?.lastWatermark?.(run),
+      ...(await resumeFrom(run, options.journal)),
     });
   }
   return entries;
+}
+
+/** Where an entity would resume: the journal's watermark and, with a lookback, what the home is asked for. */
+async function resumeFrom(
+  run: EntityRun,
+  journal: RunJournal | undefined,
+): Promise<Pick<DryRunEntry, "since" | "lookback" | "homeSince">> {
+  if (run.runType === "full_drop") return {};
+  const since = await journal?.lastWatermark?.(run);
+  const lookback = run.watermark?.lookback;
+  if (lookback === undefined) return { since };
+  try {
+    return { since, lookback, homeSince: lookbackSince(lookback, since) };
+  } catch (error) {
+    throw withContext(error, "CONFIG_INVALID", { flow: run.flow, entity: run.entity });
+  }
 }

@@ -1,20 +1,40 @@
-import type { DryRunEntry } from "@hygge/core";
+import type { DryRunEntry, Watermark } from "@hygge/core";
 import { colorsFor, out } from "../io.js";
 import { shortenPaths } from "../project/find.js";
 import { table } from "../render/format.js";
+import { watermarkValueText } from "../watermark-text.js";
+
+const lookbackText = (lookback: string | number) =>
+  typeof lookback === "number" ? String(lookback) : lookback.trim();
 
 const from = (e: DryRunEntry) => {
   if (e.runType === "full_drop") return "-";
   if (!e.watermarkColumn) return "append all";
-  return e.since
-    ? `${e.watermarkColumn} >= ${e.since.value} (journal)`
-    : `${e.watermarkColumn}: from the start (journal)`;
+  if (!e.since) {
+    const later =
+      e.lookback !== undefined
+        ? `; lookback ${lookbackText(e.lookback)} applies once a watermark is committed`
+        : "";
+    return `${e.watermarkColumn}: from the start (journal${later})`;
+  }
+  const asked = e.homeSince ?? e.since;
+  const text = `${e.watermarkColumn} >= ${watermarkValueText(asked)}`;
+  if (e.lookback === undefined) return `${text} (journal)`;
+  return `${text} (journal ${watermarkValueText(e.since)} minus lookback ${lookbackText(e.lookback)})`;
+};
+
+/** In JSON, boundary keys (up to `max_boundary_keys`) are counted, not listed, like in the journal. */
+const counted = (w: Watermark | undefined) => {
+  if (!w?.boundaryKeys) return w;
+  const { boundaryKeys, ...rest } = w;
+  return { ...rest, boundaryKeyCount: boundaryKeys.length };
 };
 
 /** Prints what `go` would do per entity (nothing was opened, read or written). */
 export function printDryRun(project: string, entries: DryRunEntry[], json: boolean): void {
   if (json) {
-    out(JSON.stringify({ status: "dry-run", exitCode: 0, project, entities: entries }, null, 2));
+    const entities = entries.map((e) => ({ ...e, since: counted(e.since), homeSince: counted(e.homeSince) }));
+    out(JSON.stringify({ status: "dry-run", exitCode: 0, project, entities }, null, 2));
     return;
   }
   const c = colorsFor(process.stdout);
@@ -36,5 +56,13 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
   );
   if (entries.some((e) => e.runType !== "full_drop" && e.watermarkColumn)) {
     out(c.dim("resume points are the journal's; at run time each store's own committed state decides"));
+  }
+  const lookbacks = entries.filter((e) => e.lookback !== undefined && e.since);
+  if (lookbacks.length > 0) {
+    out(
+      c.dim(
+        `lookback: ${lookbacks.map((e) => e.id).join(", ")} read${lookbacks.length === 1 ? "s" : ""} rows already loaded again; the store's merge upserts them by primary key, so none is duplicated`,
+      ),
+    );
   }
 }

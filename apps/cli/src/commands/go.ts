@@ -1,4 +1,4 @@
-import { dryRun, HyggeError, type RunSummary, type RunType, runPlan } from "@hygge/core";
+import { describeError, dryRun, HyggeError, type RunSummary, type RunType, runPlan } from "@hygge/core";
 import { EXIT } from "../exit.js";
 import { colorsFor, out } from "../io.js";
 import { createProgress, progressLogger } from "../render/progress.js";
@@ -59,10 +59,19 @@ export async function go(options: GoOptions): Promise<number> {
     return EXIT.OK;
   }
 
-  const session = await openRunSession(setup, { lock: true });
   const human = options.json ? process.stderr : process.stdout;
-  const progress = createProgress({ stream: human, quiet: options.quiet, verbose: options.verbose });
   const controller = new AbortController();
+  // Two runs must never keep writing one project: once the lock is no longer ours, stop (each
+  // entity still running aborts and publishes nothing; its destination stays as it was).
+  const session = await openRunSession(setup, {
+    lock: true,
+    onLockLost: (error) => {
+      if (controller.signal.aborted) return;
+      progress.log("warn", `${describeError(error).split("\n")[0]}`);
+      controller.abort(error);
+    },
+  });
+  const progress = createProgress({ stream: human, quiet: options.quiet, verbose: options.verbose });
   let signalExit: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     const code = signal === "SIGINT" ? EXIT.SIGINT : EXIT.SIGTERM;
