@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeFor, readableWorkspaceCopy } from "../../../scripts/test-support/unprivileged.mjs";
 
 export const pkg = fileURLToPath(new URL("..", import.meta.url));
 /** The built package: child processes run it as a user would. */
@@ -27,12 +28,36 @@ export interface ChildResult {
   output: string;
 }
 
+let readable: { cwd: string; dist: string; node: string } | undefined;
+/**
+ * What `nobody` runs: a world-readable copy of the built package and what it loads (the checkout
+ * may sit in a folder only root can enter), made once per test process and left to the OS temp
+ * cleaner like the test folders.
+ */
+function readableCopy(): { cwd: string; dist: string; node: string } {
+  if (!readable) {
+    const copy = readableWorkspaceCopy({
+      repoRoot: join(pkg, "..", ".."),
+      cliDir: "packages/parquet",
+      bin: "dist/index.js",
+      extra: ["@hygge/core"],
+    });
+    readable = {
+      cwd: join(copy.dir, "packages", "parquet"),
+      dist: copy.bin,
+      node: nodeFor("nobody", copy.dir),
+    };
+  }
+  return readable;
+}
+
 /** A child process running one flow of entity "orders" into `<dir>/out` (max 300 rows per file). */
 export function childRun(dir: string, run: Child): Promise<ChildResult> {
+  const where = run.asNobody ? readableCopy() : { cwd: pkg, dist, node: process.execPath };
   const script = `
     import { runFlow } from "@hygge/core";
     import { memoryHome, sequenceBatches } from "@hygge/core/testing";
-    import plugin from ${JSON.stringify(dist)};
+    import plugin from ${JSON.stringify(where.dist)};
     const logger = { debug() {}, info() {}, warn(m) { console.log("warn: " + m); } };
     const ctx = { flow: "k", entity: "orders", projectDir: ${JSON.stringify(dir)}, connections: {}, resources: { get: async (_k, c) => c() }, logger };
     const store = await plugin.stores.parquet.create(plugin.stores.parquet.options.parse({ path: "out", max_rows_per_file: 300 }), ctx);
@@ -47,11 +72,11 @@ export function childRun(dir: string, run: Child): Promise<ChildResult> {
       process.exitCode = 1;
     }`;
   const command = run.asNobody
-    ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", process.execPath]
+    ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", where.node]
     : [process.execPath];
   return new Promise((resolve) => {
     const child = spawn(command[0]!, [...command.slice(1), "--input-type=module", "-e", script], {
-      cwd: pkg,
+      cwd: where.cwd,
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, HYGGE_FAULT_KILL_AT: run.faultAt ?? "" },
     });
