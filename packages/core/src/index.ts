@@ -41,6 +41,7 @@ export { applyOverrides, parseScalar } from "./config/overrides.js";
 export * from "./config/schema.js";
 export type { CheckResult, Logger, RunType } from "./contracts/common.js";
 export { RUN_TYPES, silentLogger } from "./contracts/common.js";
+export type { FileSource, FormatContext, FormatDefinition, FormatWriter } from "./contracts/format.js";
 export type { Home, ReadContext } from "./contracts/home.js";
 export type {
   ConnectionDefinition,
@@ -51,7 +52,17 @@ export type {
   ResourceScope,
   StoreDefinition,
 } from "./contracts/plugin.js";
-export { defineHome, defineStore } from "./contracts/plugin.js";
+export { defineFormat, defineHome, defineStorage, defineStore } from "./contracts/plugin.js";
+export type {
+  ReadRange,
+  Storage,
+  StorageCapabilities,
+  StorageCreateContext,
+  StorageDefinition,
+  StorageLocation,
+  StorageObject,
+  StorageRef,
+} from "./contracts/storage.js";
 export type { CommitReport, CommitState, Store, WriteContext } from "./contracts/store.js";
 export {
   DEFAULT_MAX_BOUNDARY_KEYS,
@@ -70,6 +81,8 @@ export {
 export * from "./errors.js";
 export { createContext, Factory } from "./factory.js";
 export { faultPoint } from "./fault.js";
+export { LocalStorage, localStorage } from "./files/local-storage.js";
+export { cleanKey, type LocationRef, resolveStorage } from "./files/resolve.js";
 export type {
   FlowCounters,
   FlowEvent,

@@ -1,13 +1,16 @@
 import { closest } from "./config/did-you-mean.js";
+import type { FormatDefinition } from "./contracts/format.js";
 import type {
   ConnectionDefinition,
   HomeDefinition,
   HyggePlugin,
   StoreDefinition,
 } from "./contracts/plugin.js";
+import type { StorageDefinition } from "./contracts/storage.js";
 import { HyggeError } from "./errors.js";
+import { fileHomeDefinition, fileStoreDefinition } from "./files/definitions.js";
 
-type Kind = "home" | "store" | "connection";
+type Kind = "home" | "store" | "connection" | "storage" | "format";
 interface Entry<D> {
   plugin: string;
   definition: D;
@@ -19,6 +22,11 @@ export class Registry {
   private readonly homes = new Map<string, Entry<HomeDefinition>>();
   private readonly stores = new Map<string, Entry<StoreDefinition>>();
   private readonly connections = new Map<string, Entry<ConnectionDefinition>>();
+  private readonly storages = new Map<string, Entry<StorageDefinition>>();
+  private readonly formats = new Map<string, Entry<FormatDefinition>>();
+  /** Home and store definitions of formats (core's file engine over the format), built once. */
+  private readonly fileHomes = new Map<string, Entry<HomeDefinition>>();
+  private readonly fileStores = new Map<string, Entry<StoreDefinition>>();
 
   constructor(plugins: Iterable<HyggePlugin> = []) {
     for (const plugin of plugins) this.register(plugin);
@@ -43,31 +51,95 @@ export class Registry {
     add("home", this.homes, plugin.homes);
     add("store", this.stores, plugin.stores);
     add("connection", this.connections, plugin.connections);
+    add("storage", this.storages, plugin.storages);
+    add("format", this.formats, plugin.formats);
     this.plugins.push(plugin);
     return this;
   }
 
   home(type: string): Entry<HomeDefinition> {
-    return this.lookup("home", this.homes, type);
+    return this.lookup("home", this.allHomes(), type);
   }
   store(type: string): Entry<StoreDefinition> {
-    return this.lookup("store", this.stores, type);
+    return this.lookup("store", this.allStores(), type);
   }
+  /** Connection types: the plugins' own, and every storage type (its options are the connection's). */
   connection(type: string): Entry<ConnectionDefinition> {
-    return this.lookup("connection", this.connections, type);
+    return this.lookup("connection", this.allConnections(), type);
+  }
+  storage(type: string): Entry<StorageDefinition> {
+    return this.lookup("storage", this.storages, type);
+  }
+  format(type: string): Entry<FormatDefinition> {
+    return this.lookup("format", this.formats, type);
+  }
+  /** The storage serving URLs of `scheme` (`s3`, `az`…), if a loaded plugin provides one. */
+  storageForScheme(scheme: string): [string, Entry<StorageDefinition>] | undefined {
+    for (const [type, entry] of this.storages)
+      if (entry.definition.schemes?.includes(scheme.toLowerCase())) return [type, entry];
+    return undefined;
   }
 
   types(kind: Kind): string[] {
-    const map = kind === "home" ? this.homes : kind === "store" ? this.stores : this.connections;
-    return [...map.keys()].sort();
+    return [...this.map(kind).keys()].sort();
   }
 
   entries(kind: "home"): [string, Entry<HomeDefinition>][];
   entries(kind: "store"): [string, Entry<StoreDefinition>][];
   entries(kind: "connection"): [string, Entry<ConnectionDefinition>][];
+  entries(kind: "storage"): [string, Entry<StorageDefinition>][];
+  entries(kind: "format"): [string, Entry<FormatDefinition>][];
   entries(kind: Kind): [string, Entry<unknown>][] {
-    const map = kind === "home" ? this.homes : kind === "store" ? this.stores : this.connections;
-    return [...map.entries()];
+    return [...this.map(kind).entries()];
+  }
+
+  private map(kind: Kind): Map<string, Entry<any>> {
+    switch (kind) {
+      case "home":
+        return this.allHomes();
+      case "store":
+        return this.allStores();
+      case "connection":
+        return this.allConnections();
+      case "storage":
+        return this.storages;
+      case "format":
+        return this.formats;
+    }
+  }
+
+  private allHomes(): Map<string, Entry<HomeDefinition>> {
+    const all = new Map(this.homes);
+    for (const [type, entry] of this.formats) {
+      if (all.has(type)) continue;
+      let home = this.fileHomes.get(type);
+      if (!home) {
+        home = { plugin: entry.plugin, definition: fileHomeDefinition(type, entry.definition, this) };
+        this.fileHomes.set(type, home);
+      }
+      all.set(type, home);
+    }
+    return all;
+  }
+
+  private allStores(): Map<string, Entry<StoreDefinition>> {
+    const all = new Map(this.stores);
+    for (const [type, entry] of this.formats) {
+      if (all.has(type)) continue;
+      let store = this.fileStores.get(type);
+      if (!store) {
+        store = { plugin: entry.plugin, definition: fileStoreDefinition(type, entry.definition, this) };
+        this.fileStores.set(type, store);
+      }
+      all.set(type, store);
+    }
+    return all;
+  }
+
+  private allConnections(): Map<string, Entry<ConnectionDefinition>> {
+    const all = new Map<string, Entry<ConnectionDefinition>>(this.connections);
+    for (const [type, entry] of this.storages) if (!all.has(type)) all.set(type, entry);
+    return all;
   }
 
   private lookup<D>(kind: Kind, map: Map<string, Entry<D>>, type: string): Entry<D> {
@@ -91,7 +163,7 @@ function assertPluginShape(plugin: unknown): asserts plugin is HyggePlugin {
   if (!p || typeof p !== "object") problems.push("it is not an object");
   else {
     if (typeof p.name !== "string" || p.name === "") problems.push("`name` must be a non-empty string");
-    for (const kind of ["homes", "stores", "connections"] as const) {
+    for (const kind of ["homes", "stores", "connections", "storages", "formats"] as const) {
       const defs = p[kind];
       if (defs === undefined) continue;
       if (typeof defs !== "object" || defs === null) {
@@ -99,6 +171,16 @@ function assertPluginShape(plugin: unknown): asserts plugin is HyggePlugin {
         continue;
       }
       for (const [type, def] of Object.entries(defs)) {
+        if (kind === "formats") {
+          const f = def as Partial<FormatDefinition> | undefined;
+          for (const key of ["readOptions", "writeOptions"] as const)
+            if (typeof (f?.[key] as { safeParse?: unknown } | undefined)?.safeParse !== "function")
+              problems.push(`formats.${type}.${key} must be a zod object schema`);
+          for (const key of ["schema", "read", "createWriter", "extensionFor"] as const)
+            if (typeof f?.[key] !== "function") problems.push(`formats.${type}.${key} must be a function`);
+          if (!Array.isArray(f?.extensions)) problems.push(`formats.${type}.extensions must be an array`);
+          continue;
+        }
         const d = def as { options?: { safeParse?: unknown }; create?: unknown };
         if (!d || typeof d.options?.safeParse !== "function")
           problems.push(`${kind}.${type}.options must be a zod schema`);
@@ -110,7 +192,7 @@ function assertPluginShape(plugin: unknown): asserts plugin is HyggePlugin {
   if (problems.length > 0) {
     throw new HyggeError("PLUGIN_INVALID", `invalid plugin: ${problems.join("; ")}`, {
       plugin: p?.name,
-      hint: "A plugin's default export is { name, homes?: { <type>: { options, create } }, stores?: {...} }.",
+      hint: "A plugin's default export is { name, homes?: { <type>: { options, create } }, stores?: {...}, storages?: {...}, formats?: {...} }.",
     });
   }
 }

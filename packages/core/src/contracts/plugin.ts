@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import type { Logger, RunType } from "./common.js";
+import type { FormatDefinition } from "./format.js";
 import type { Home } from "./home.js";
+import type { StorageDefinition } from "./storage.js";
 import type { Store } from "./store.js";
 
 /** Per-run shared resources (connection pools…), created once and disposed when the run ends. */
@@ -50,6 +52,16 @@ export interface HyggePlugin {
   homes?: Record<string, HomeDefinition<any>>;
   stores?: Record<string, StoreDefinition<any>>;
   connections?: Record<string, ConnectionDefinition<any>>;
+  /**
+   * Where bytes live (`local`, `s3`, `azure`…). A storage type is also a connection type:
+   * `connections: { lake: { type: s3, … } }` is checked by the storage's `options`.
+   */
+  storages?: Record<string, StorageDefinition<any>>;
+  /**
+   * What bytes mean (`parquet`, `csv`, `ndjson`…). Each format is also a home type and a store type
+   * (`type: csv`): core's file engine reads and writes it on every storage.
+   */
+  formats?: Record<string, FormatDefinition<any, any>>;
 }
 
 /** Identity helper that keeps option types inferred; `satisfies HyggePlugin` works as well. */
@@ -57,5 +69,13 @@ export function defineHome<S extends z.ZodType>(definition: HomeDefinition<S>): 
   return definition;
 }
 export function defineStore<S extends z.ZodType>(definition: StoreDefinition<S>): StoreDefinition<S> {
+  return definition;
+}
+export function defineFormat<R extends z.ZodObject, W extends z.ZodObject>(
+  definition: FormatDefinition<R, W>,
+): FormatDefinition<R, W> {
+  return definition;
+}
+export function defineStorage<S extends z.ZodType>(definition: StorageDefinition<S>): StorageDefinition<S> {
   return definition;
 }

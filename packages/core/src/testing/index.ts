@@ -7,6 +7,7 @@ export {
   memoryPlugin,
   memoryStore,
 } from "./memory.js";
+export { type StorageSuiteOptions, testStorage } from "./storage-suite.js";
 export { type StoreSuiteOptions, testStore } from "./store-suite.js";
 export {
   batchOf,
