@@ -23,6 +23,13 @@ export {
 } from "./arrow/extension.js";
 export { schemaDifference, schemaFingerprint } from "./arrow/schema.js";
 export {
+  fieldFromTypeName,
+  TYPE_NAME_HINT,
+  TypeNameError,
+  typeFromName,
+  typeNameOf,
+} from "./arrow/type-names.js";
+export {
   batchBytes,
   bigIntToWords,
   cellToJson,
