@@ -1,7 +1,7 @@
 import { isPlainObject } from "./config/merge.js";
 
 const SECRET_KEY =
-  /(pass(word)?|pwd|secret|token|api[_-]?key|private[_-]?key|credential|connection[_-]?string|dsn|url)$/i;
+  /(pass(word)?|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key(_id)?|account[_-]?key|shared[_-]?key|sas|signature|credential|connection[_-]?string|dsn|url)$/i;
 
 /** True for config keys whose values must never be printed. */
 export function isSecretKey(key: string): boolean {

@@ -2,6 +2,7 @@ import {
   applyOverrides,
   collectSecrets,
   type HyggeError,
+  isSecretKey,
   type ProjectConfig,
   planProject,
   projectJsonSchemas,
@@ -334,6 +335,34 @@ describe("environment, overrides and secrets", () => {
     expect(redact("login failed with s3cr3t! at postgres://bob:hunter2@db:5432/x", secrets)).toBe(
       "login failed with *** at postgres://bob:***@db:5432/x",
     );
+  });
+
+  it("treats object-storage credentials as secrets, and primary keys as not", () => {
+    const lake = {
+      type: "s3",
+      bucket: "analytics",
+      access_key_id: "AKIAEXAMPLE",
+      secret_access_key: "wJalrXUtnFEMI",
+      session_token: "FwoGZXIvYXdz",
+    };
+    const fabric = {
+      type: "azure",
+      account: "acct",
+      account_key: "a2V5",
+      sas_token: "sv=2024&sig=abc",
+      sas: "sig=x",
+    };
+    const secrets = [...collectSecrets({ connections: { lake, fabric } })].sort();
+    expect(secrets).toEqual([
+      "AKIAEXAMPLE",
+      "FwoGZXIvYXdz",
+      "a2V5",
+      "sig=x",
+      "sv=2024&sig=abc",
+      "wJalrXUtnFEMI",
+    ]);
+    for (const key of ["primary_key", "watermark_column", "bucket", "account", "container", "region"])
+      expect(isSecretKey(key)).toBe(false);
   });
 });
 

@@ -87,6 +87,8 @@ export interface StorageDefinition<S extends z.ZodType = z.ZodType> {
   /**
    * The options of a connection of this type (`connections: { lake: { type: s3, … } }`), without
    * `type`. Every key may be omitted where the SDK's own environment or credential chain supplies it.
+   * Name secret options so that core hides their values everywhere (see secrets.ts): keys ending
+   * in password, secret, token, access_key, access_key_id, account_key, sas, connection_string, url.
    */
   options: S;
   /** URL schemes this storage serves (`["s3"]`, `["az", "abfs", "abfss"]`). */
@@ -96,11 +98,6 @@ export interface StorageDefinition<S extends z.ZodType = z.ZodType> {
   create(options: z.output<S>, ctx: StorageCreateContext): Storage | Promise<Storage>;
   /** One line for summaries (`s3://analytics`): must not open anything nor show secrets. */
   describe?(options: z.output<S>): string;
-  /**
-   * Options naming secrets (keys, tokens, connection strings): never shown in output. Core already
-   * hides keys matching /secret|password|token|key|credential|connection_string|sas/.
-   */
-  secretOptions?: readonly string[];
 }
 
 /** Resolves a block's `connection:` and `path:` to a storage and a path inside it (CreateContext.storage). */
