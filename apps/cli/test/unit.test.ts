@@ -18,6 +18,21 @@ describe("pure helpers", () => {
         flows: { f: { home: { type: "parquet" }, store: { type: "postgres" } } },
       }),
     ).toEqual(["sql", "parquet"]);
+    expect(
+      impliedPlugins({
+        connections: { lake: { type: "s3" } },
+        flows: {
+          a: {
+            home: { type: "csv", path: "inbox" },
+            store: { type: "parquet", connection: "lake", path: "raw" },
+          },
+          b: {
+            home: { type: "ndjson", path: "abfss://c@acct.dfs.core.windows.net/x" },
+            store: { type: "csv" },
+          },
+        },
+      }),
+    ).toEqual(["s3", "csv", "parquet", "json", "azure"]);
   });
 
   test("exit codes by error code", () => {

@@ -5,7 +5,9 @@ import {
   Factory,
   type Home,
   RunResources,
+  type RunType,
   type Store,
+  typeNameOf,
 } from "@hygge/core";
 import { EXIT } from "../exit.js";
 import { colorsFor, out } from "../io.js";
@@ -53,6 +55,8 @@ export async function debug(options: { project?: string; verbose?: boolean }): P
               message: "no check available for this type",
             },
           ];
+          if (kind === "home")
+            checks.push(...(await schemaCheck(target as Home, run, factory.describe(kind, run.home, ctx))));
           for (const check of checks) {
             const key = `${kind}|${check.subject}|${check.message}`;
             if (seen.has(key)) continue;
@@ -87,6 +91,33 @@ export async function debug(options: { project?: string; verbose?: boolean }): P
       : c.red(`${problems} problem${problems === 1 ? "" : "s"} found`),
   );
   return problems === 0 ? EXIT.OK : EXIT.FAILED;
+}
+
+/**
+ * The schema the home will produce (a CSV or NDJSON home infers it from a sample of its first
+ * file: this is where users see what was inferred, and declare `columns:` if it is not right).
+ */
+async function schemaCheck(
+  home: Home,
+  run: { flow: string; entity?: string; runType: RunType },
+  subject: string,
+): Promise<CheckResult[]> {
+  if (!home.schema) return [];
+  const controller = new AbortController();
+  try {
+    const schema = await home.schema({
+      signal: controller.signal,
+      flow: run.flow,
+      entity: run.entity,
+      runType: run.runType,
+    });
+    const columns = schema.fields.map((f) => `${f.name} ${typeNameOf(f)}`).join(", ");
+    return [{ ok: true, subject, message: `schema: ${columns || "(no columns)"}` }];
+  } catch (error) {
+    return [{ ok: false, subject, message: describeError(error).split("\n")[0]!, hint: hintOf(error) }];
+  } finally {
+    controller.abort();
+  }
 }
 
 function hintOf(error: unknown): string | undefined {

@@ -12,9 +12,34 @@ import {
 import { resolve as resolveModule } from "import-meta-resolve";
 
 /** First-party short names. */
-export const FIRST_PARTY: Record<string, string> = { parquet: "@hygge/parquet", sql: "@hygge/sql" };
-/** Which first-party plugin provides a type, for projects without a `plugins:` list. */
-export const TYPE_PROVIDERS: Record<string, string> = { parquet: "parquet", mssql: "sql", postgres: "sql" };
+export const FIRST_PARTY: Record<string, string> = {
+  parquet: "@hygge/parquet",
+  sql: "@hygge/sql",
+  csv: "@hygge/csv",
+  json: "@hygge/json",
+  s3: "@hygge/s3",
+  azure: "@hygge/azure",
+};
+/** Which first-party plugin provides a type (home, store, format, connection), for projects without a `plugins:` list. */
+export const TYPE_PROVIDERS: Record<string, string> = {
+  parquet: "parquet",
+  mssql: "sql",
+  postgres: "sql",
+  csv: "csv",
+  ndjson: "json",
+  s3: "s3",
+  azure: "azure",
+};
+/** Which first-party storage plugin serves a URL scheme in a `path:`. */
+const SCHEME_PROVIDERS: Record<string, string> = {
+  s3: "s3",
+  s3a: "s3",
+  az: "azure",
+  abfs: "azure",
+  abfss: "azure",
+  wasb: "azure",
+  wasbs: "azure",
+};
 
 /** Where the CLI itself is installed: first-party plugins installed next to it are found from here. */
 const CLI_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -152,7 +177,13 @@ export function impliedPlugins(config: unknown): string[] {
     if (Array.isArray(value)) for (const v of value) visit(v, key);
     else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) visit(v, k);
     else if (key === "type" && typeof value === "string") types.add(value);
+    else if (key === "path" && typeof value === "string") {
+      const scheme = /^([a-z][a-z0-9+.-]+):\/\//i.exec(value)?.[1]?.toLowerCase();
+      if (scheme && SCHEME_PROVIDERS[scheme]) types.add(`scheme:${scheme}`);
+    }
   };
   visit(config, "");
-  return [...new Set([...types].map((t) => TYPE_PROVIDERS[t]).filter((p): p is string => Boolean(p)))];
+  const provider = (t: string) =>
+    t.startsWith("scheme:") ? SCHEME_PROVIDERS[t.slice("scheme:".length)] : TYPE_PROVIDERS[t];
+  return [...new Set([...types].map(provider).filter((p): p is string => Boolean(p)))];
 }
