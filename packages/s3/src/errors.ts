@@ -67,8 +67,7 @@ export function s3Error(
       hint: "create the bucket, or fix `bucket:` (or the s3://bucket/ path)",
     });
   }
-  const code = (e as { code?: string }).code;
-  if (NETWORK_ERRORS.has(name) || (code !== undefined && NETWORK_ERRORS.has(code))) {
+  if (isNetworkError(error)) {
     return new HyggeError("CONNECTION_FAILED", `${what} ${url}: cannot reach ${endpoint}: ${detail}`, {
       ...opts,
       transient: true,
@@ -80,6 +79,19 @@ export function s3Error(
     ...opts,
     transient: e.$fault === "server" || status === 503 || name === "SlowDown" || e.$retryable !== undefined,
   });
+}
+
+/**
+ * ECONNREFUSED & co., on the error or its causes. The SDK wraps errors from another realm (jest's
+ * VM modules) in "AWS SDK error wrapper for …", keeping only the message: the code is read there too.
+ */
+function isNetworkError(error: unknown): boolean {
+  for (let e = error as (SdkError & { cause?: unknown }) | undefined, depth = 0; e && depth < 5; depth++) {
+    if (NETWORK_ERRORS.has(e.name ?? "") || NETWORK_ERRORS.has(e.code ?? "")) return true;
+    if (/\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)\b/.test(e.message ?? "")) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 export function httpStatus(error: unknown): number | undefined {
