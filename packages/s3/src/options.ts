@@ -1,0 +1,40 @@
+import { z } from "@hygge/core";
+
+/**
+ * The options of an `s3` connection (`connections: { lake: { type: s3, … } }`). Every key may be
+ * left out where the AWS SDK's own chain supplies it: region from AWS_REGION or the profile,
+ * credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, web identity, or
+ * the instance/container role. `bucket` comes from the connection or from an `s3://bucket/` path.
+ */
+export const s3Options = z
+  .strictObject({
+    bucket: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+    /** An S3-compatible service (MinIO, R2, an emulator): `http://127.0.0.1:9000`. */
+    endpoint: z.url().optional(),
+    /** `https://endpoint/bucket/key` instead of `https://bucket.endpoint/key` (MinIO, emulators). */
+    force_path_style: z.boolean().optional(),
+    access_key_id: z.string().min(1).optional(),
+    secret_access_key: z.string().min(1).optional(),
+    session_token: z.string().min(1).optional(),
+    /**
+     * The service enforces `If-None-Match: *` on PutObject (AWS S3 since 2024, MinIO, R2). Set to
+     * false for one that ignores it (s3rver): create-if-absent then checks with HEAD first, which
+     * two racing writers can both pass ("best-effort").
+     */
+    conditional_writes: z.boolean().default(true),
+    /** Multipart part size in MiB (S3's minimum is 5). Memory per upload ≈ part × (concurrency + 1). */
+    part_size_mib: z.int().min(5).max(5120).default(8),
+    /** Parts uploaded at once per object. */
+    upload_concurrency: z.int().min(1).max(64).default(4),
+  })
+  .refine((o) => (o.access_key_id === undefined) === (o.secret_access_key === undefined), {
+    message:
+      "access_key_id and secret_access_key go together: give both, or neither to use the AWS credential chain",
+  });
+
+export type S3Options = z.output<typeof s3Options>;
+export type S3OptionsInput = z.input<typeof s3Options>;
+
+/** Options that hold secrets: never shown (core also hides keys matching /secret|token|key/). */
+export const s3SecretOptions = ["secret_access_key", "session_token", "access_key_id"] as const;
