@@ -1,6 +1,6 @@
 import { defineStorage, HyggeError, type HyggePlugin } from "@hygge/core";
 import { PLUGIN } from "./errors.js";
-import { type S3Options, s3Options, s3SecretOptions } from "./options.js";
+import { type S3Options, s3Options } from "./options.js";
 import { S3Storage } from "./s3-storage.js";
 import { describeS3, s3FromUrl } from "./url.js";
 
@@ -27,7 +27,6 @@ export const s3Storage = defineStorage({
     return new S3Storage({ ...options, bucket });
   },
   describe: describeS3,
-  secretOptions: s3SecretOptions,
 });
 
 const plugin = { name: PLUGIN, storages: { s3: s3Storage } } satisfies HyggePlugin;

@@ -36,5 +36,4 @@ export const s3Options = z
 export type S3Options = z.output<typeof s3Options>;
 export type S3OptionsInput = z.input<typeof s3Options>;
 
-/** Options that hold secrets: never shown (core also hides keys matching /secret|token|key/). */
-export const s3SecretOptions = ["secret_access_key", "session_token", "access_key_id"] as const;
+/** Core hides these by their names (secret_access_key, session_token, access_key_id): see core/src/secrets.ts. */
