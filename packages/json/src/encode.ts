@@ -19,8 +19,10 @@ export type Encode = (i: number) => string;
 const PLUGIN = "@hygge/json";
 
 /**
- * The JSON text of each value, exactly: 64-bit integers and decimals as bare numbers printed from
- * their integer value (DuckDB's read_json reads them back exactly into BIGINT/DECIMAL columns),
+ * The JSON text of each value, exactly: 64-bit integers as bare numbers printed from their integer
+ * value (DuckDB's read_json reads them back exactly into BIGINT/UBIGINT columns). Decimals of at
+ * most 15 digits are bare numbers; wider ones are strings, because DuckDB's read_json (like most
+ * JSON readers) parses a number through a double, which keeps 15 digits, and casts a string exactly.
  * floats as their shortest round-trip text (NaN and ±Infinity, which JSON lacks, as the strings
  * DuckDB casts back), timestamps as ISO 8601 (`Z` when the column has a zone: the instant in UTC),
  * dates and times ISO, binary as base64, uuid as text, json columns embedded as JSON.
@@ -47,7 +49,8 @@ function valueEncoder(field: Field, data: Data): Encode {
       const words = (type as Decimal).bitWidth / 32;
       const scale = (type as Decimal).scale;
       const w = data.values as Uint32Array;
-      return (i) => formatDecimal(wordsToBigInt(w, i * words, words), scale);
+      const quote = (type as Decimal).precision > 15 ? '"' : "";
+      return (i) => quote + formatDecimal(wordsToBigInt(w, i * words, words), scale) + quote;
     }
     case Type.Utf8:
     case Type.LargeUtf8:
