@@ -14,8 +14,6 @@ import {
   Type,
 } from "apache-arrow";
 
-const encoder = new TextEncoder();
-
 function validity(cells: readonly unknown[]): { nullBitmap: Uint8Array; nullCount: number } {
   const nullBitmap = new Uint8Array((cells.length + 7) >> 3);
   let nullCount = 0;
@@ -74,26 +72,32 @@ function build(type: DataType, cells: readonly unknown[]): Data {
     case Type.Decimal: {
       const words = (type as Decimal).bitWidth / 32;
       const data = new Uint32Array(length * words);
-      for (let i = 0; i < length; i++) if (cells[i] !== null) bigIntToWords(cells[i] as bigint, words, data, i * words);
+      for (let i = 0; i < length; i++)
+        if (cells[i] !== null) bigIntToWords(cells[i] as bigint, words, data, i * words);
       return makeData({ ...base, data } as never);
     }
     case Type.Utf8:
     case Type.Binary: {
-      const parts = cells.map((c) => (c === null ? undefined : typeof c === "string" ? encoder.encode(c) : (c as Uint8Array)));
+      // Sizes first, then one buffer written in place: no intermediate array per string.
       const valueOffsets = new Int32Array(length + 1);
       let total = 0;
-      parts.forEach((p, i) => {
-        total += p?.length ?? 0;
+      for (let i = 0; i < length; i++) {
+        const c = cells[i];
+        if (c !== null) total += typeof c === "string" ? Buffer.byteLength(c) : (c as Uint8Array).length;
         valueOffsets[i + 1] = total;
-      });
-      const data = new Uint8Array(total);
-      parts.forEach((p, i) => p && data.set(p, valueOffsets[i]!));
+      }
+      const data = Buffer.allocUnsafe(total);
+      for (let i = 0; i < length; i++) {
+        const c = cells[i];
+        if (typeof c === "string") data.write(c, valueOffsets[i]!);
+        else if (c !== null) data.set(c as Uint8Array, valueOffsets[i]!);
+      }
       return makeData({ ...base, valueOffsets, data } as never);
     }
     case Type.FixedSizeBinary: {
       const width = (type as FixedSizeBinary).byteWidth;
       const data = new Uint8Array(length * width);
-      cells.forEach((c, i) => c !== null && data.set(c as Uint8Array, i * width));
+      for (let i = 0; i < length; i++) if (cells[i] !== null) data.set(cells[i] as Uint8Array, i * width);
       return makeData({ ...base, data } as never);
     }
     case Type.List: {
@@ -110,7 +114,10 @@ function build(type: DataType, cells: readonly unknown[]): Data {
     case Type.Struct: {
       const fields = (type as Struct).children;
       const children = fields.map((f, k) =>
-        build(f.type, cells.map((c) => (c === null ? null : (c as unknown[])[k]))),
+        build(
+          f.type,
+          cells.map((c) => (c === null ? null : (c as unknown[])[k])),
+        ),
       );
       return makeData({ ...base, children } as never);
     }

@@ -95,7 +95,8 @@ function forType(type: DataType, unknownKeys: "error" | "ignore"): Convert {
       const unit = (type as Time).unit;
       return (v) => {
         const t = typeof v === "string" ? parseTime(v, unit) : undefined;
-        if (t === undefined) refuse(v, `a time (HH:MM:SS[.fraction]) at ${["s", "ms", "us", "ns"][unit]}`, DECLARE);
+        if (t === undefined)
+          refuse(v, `a time (HH:MM:SS[.fraction]) at ${["s", "ms", "us", "ns"][unit]}`, DECLARE);
         return (type as Time).bitWidth === 64 ? t : Number(t);
       };
     }
@@ -131,7 +132,8 @@ function struct(type: Struct, unknownKeys: "error" | "ignore"): Convert {
   const index = new Map(names.map((n, i) => [n, i]));
   const children = type.children.map((f) => converter(f, unknownKeys));
   return (v) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v) || isNumber(v)) refuse(v, "an object", DECLARE);
+    if (v === null || typeof v !== "object" || Array.isArray(v) || isNumber(v))
+      refuse(v, "an object", DECLARE);
     const obj = v as JsonObject;
     if (unknownKeys === "error")
       for (const key in obj)
@@ -154,11 +156,19 @@ function integer(type: Int): Convert {
   return (v) => {
     // Integers written as strings (protobuf's JSON for int64) are accepted: the text is exact.
     if (typeof v === "number" && Number.isSafeInteger(v) && v >= min && v <= max) return big ? BigInt(v) : v;
-    const x = isNumber(v) ? exactNumber(numberText(v)) : typeof v === "string" ? exactNumber(v.trim()) : undefined;
+    const x = isNumber(v)
+      ? exactNumber(numberText(v))
+      : typeof v === "string"
+        ? exactNumber(v.trim())
+        : undefined;
     const n = x && scaled(x, 0);
     if (n === undefined || n === null) return refuse(v, `an integer (${name})`, DECLARE);
     if (n < min || n > max)
-      return refuse(v, `within ${name} (${min} to ${max})`, "declare a wider type: int64, uint64 or decimal(38, 0)");
+      return refuse(
+        v,
+        `within ${name} (${min} to ${max})`,
+        "declare a wider type: int64, uint64 or decimal(38, 0)",
+      );
     return big ? n : Number(n);
   };
 }
@@ -167,11 +177,17 @@ function decimal(type: Decimal): Convert {
   const limit = 10n ** BigInt(type.precision);
   const name = `decimal(${type.precision}, ${type.scale})`;
   return (v) => {
-    const x = isNumber(v) ? exactNumber(numberText(v)) : typeof v === "string" ? exactNumber(v.trim()) : undefined;
+    const x = isNumber(v)
+      ? exactNumber(numberText(v))
+      : typeof v === "string"
+        ? exactNumber(v.trim())
+        : undefined;
     if (!x) return refuse(v, "a number", DECLARE);
     const n = scaled(x, type.scale);
-    if (n === undefined) return refuse(v, `a ${name}: it has more than ${type.scale} decimals`, "declare a larger scale");
-    if (n >= limit || n <= -limit) return refuse(v, `a ${name}: too many digits`, "declare a larger precision");
+    if (n === undefined)
+      return refuse(v, `a ${name}: it has more than ${type.scale} decimals`, "declare a larger scale");
+    if (n >= limit || n <= -limit)
+      return refuse(v, `a ${name}: too many digits`, "declare a larger precision");
     return n;
   };
 }
@@ -183,12 +199,24 @@ function timestamp(type: Timestamp): Convert {
     const t = parseTimestamp(v, type.unit);
     if (!t.ok)
       return t.reason === "precision"
-        ? refuse(v, `a timestamp at ${["s", "ms", "us", "ns"][type.unit]} precision`, "declare a finer unit (timestamp[ns…])")
+        ? refuse(
+            v,
+            `a timestamp at ${["s", "ms", "us", "ns"][type.unit]} precision`,
+            "declare a finer unit (timestamp[ns…])",
+          )
         : refuse(v, "an ISO 8601 timestamp", DECLARE);
     if (zoned && !t.zoned)
-      return refuse(v, "an instant: it has no offset", `add an offset (Z, +02:00), or declare timestamp[${["s", "ms", "us", "ns"][type.unit]}] (no zone)`);
+      return refuse(
+        v,
+        "an instant: it has no offset",
+        `add an offset (Z, +02:00), or declare timestamp[${["s", "ms", "us", "ns"][type.unit]}] (no zone)`,
+      );
     if (!zoned && t.zoned)
-      return refuse(v, "a wall-clock time: it has an offset", `declare timestamp[${["s", "ms", "us", "ns"][type.unit]}, UTC]`);
+      return refuse(
+        v,
+        "a wall-clock time: it has an offset",
+        `declare timestamp[${["s", "ms", "us", "ns"][type.unit]}, UTC]`,
+      );
     return t.value;
   };
 }

@@ -40,7 +40,8 @@ function valueEncoder(field: Field, data: Data): Encode {
   if (isJsonField(field)) return (i) => embedJson(field, utf8(data, i));
   switch (type.typeId) {
     case Type.Bool:
-      return (i) => (((data.values[(data.offset + i) >> 3] as number) >> ((data.offset + i) & 7)) & 1 ? "true" : "false");
+      return (i) =>
+        ((data.values[(data.offset + i) >> 3] as number) >> ((data.offset + i) & 7)) & 1 ? "true" : "false";
     case Type.Int:
       return (i) => String(values[i]);
     case Type.Float:
@@ -93,7 +94,10 @@ function valueEncoder(field: Field, data: Data): Encode {
     }
     case Type.Dictionary: {
       const dictionary = makeVector((data as Data<Dictionary>).dictionary!);
-      const decoded = encoder({ ...field, type: (type as Dictionary).dictionary } as Field, dictionary.data[0]!);
+      const decoded = encoder(
+        { ...field, type: (type as Dictionary).dictionary } as Field,
+        dictionary.data[0]!,
+      );
       return (i) => decoded(Number(values[i]));
     }
     default:

@@ -8,7 +8,14 @@ import { exactNumber, type JsonValue } from "./parse-line.js";
 export type Kind =
   | { k: "null" }
   | { k: "bool" }
-  | { k: "number"; fraction: boolean; floatExact: boolean; beyondInt64: boolean; intDigits: number; scale: number }
+  | {
+      k: "number";
+      fraction: boolean;
+      floatExact: boolean;
+      beyondInt64: boolean;
+      intDigits: number;
+      scale: number;
+    }
   | { k: "string" }
   | { k: "list"; item: Kind }
   | { k: "struct"; fields: Map<string, Kind> };
@@ -80,7 +87,10 @@ function roundTrips(text: string): boolean {
   return sameValue(exactNumber(text)!, exactNumber(String(d).replace("e+", "e"))!);
 }
 
-function sameValue(a: { digits: bigint; exponent: number }, b: { digits: bigint; exponent: number }): boolean {
+function sameValue(
+  a: { digits: bigint; exponent: number },
+  b: { digits: bigint; exponent: number },
+): boolean {
   const e = Math.min(a.exponent, b.exponent);
   return a.digits * 10n ** BigInt(a.exponent - e) === b.digits * 10n ** BigInt(b.exponent - e);
 }
@@ -94,7 +104,14 @@ function at<T>(path: string, f: () => T): T {
   }
 }
 
-const NAMES = { null: "null", bool: "booleans", number: "numbers", string: "strings", list: "arrays", struct: "objects" };
+const NAMES = {
+  null: "null",
+  bool: "booleans",
+  number: "numbers",
+  string: "strings",
+  list: "arrays",
+  struct: "objects",
+};
 
 export function merge(a: Kind, b: Kind): Kind {
   if (a.k === "null") return b;
@@ -112,7 +129,11 @@ export function merge(a: Kind, b: Kind): Kind {
   if (a.k === "list" && b.k === "list") return { k: "list", item: at("[]", () => merge(a.item, b.item)) };
   if (a.k === "struct" && b.k === "struct") {
     const fields = new Map(a.fields);
-    for (const [key, kind] of b.fields) fields.set(key, at(`.${key}`, () => merge(fields.get(key) ?? { k: "null" }, kind)));
+    for (const [key, kind] of b.fields)
+      fields.set(
+        key,
+        at(`.${key}`, () => merge(fields.get(key) ?? { k: "null" }, kind)),
+      );
     return { k: "struct", fields };
   }
   return a;

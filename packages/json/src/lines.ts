@@ -14,6 +14,11 @@ export interface Line {
  * A last line without a newline is a line; a UTF-8 BOM at the start is dropped; CRLF is accepted.
  */
 export async function* readLines(source: FileSource, signal?: AbortSignal): AsyncIterable<Line> {
+  for await (const lines of readLineChunks(source, signal)) yield* lines;
+}
+
+/** The same lines, a chunk's worth at a time (one await per chunk, not per line: much faster). */
+export async function* readLineChunks(source: FileSource, signal?: AbortSignal): AsyncIterable<Line[]> {
   let number = 0;
   let rest: Buffer | undefined;
   let first = true;
@@ -28,18 +33,20 @@ export async function* readLines(source: FileSource, signal?: AbortSignal): Asyn
       rest = undefined;
     }
     let start = 0;
+    const lines: Line[] = [];
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
       number++;
       const text = lineText(buf, start, nl);
       start = nl + 1;
-      if (text !== undefined) yield { text, number };
+      if (text !== undefined) lines.push({ text, number });
     }
+    if (lines.length > 0) yield lines;
     // Copy the tail: a subarray would pin the whole chunk until the next newline.
     if (start < buf.length) rest = Buffer.from(buf.subarray(start));
   }
   if (rest) {
     const text = lineText(rest, 0, rest.length);
-    if (text !== undefined) yield { text, number: number + 1 };
+    if (text !== undefined) yield [{ text, number: number + 1 }];
   }
 }
 

@@ -10,7 +10,25 @@ export type JsonObject = { [key: string]: JsonValue };
 // A number literal that a double may not carry exactly: 16 or more digits (an integer beyond
 // 2^53, a decimal with 16 significant digits) or a three-digit exponent (1e400 overflows, 1e-400
 // underflows). Matches inside strings too: that only sends the line to the slower parser.
-const RISKY = /[0-9][0-9.]{15}|[0-9][eE][-+]?[0-9]{3}/;
+// A loop rather than a regular expression: this runs on every line, and the regex backtracks.
+function risky(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c === 46 && run > 0)) {
+      if (++run >= 16) return true;
+    } else if ((c === 101 || c === 69) && run > 0) {
+      let j = i + 1;
+      const s = text.charCodeAt(j);
+      if (s === 43 || s === 45) j++;
+      let digits = 0;
+      while (digits < 3 && text.charCodeAt(j + digits) >= 48 && text.charCodeAt(j + digits) <= 57) digits++;
+      if (digits === 3) return true;
+      run = 0;
+    } else run = 0;
+  }
+  return false;
+}
 
 const OPTIONS = {
   parseNumber: (text: string) => new LosslessNumber(text),
@@ -24,7 +42,7 @@ const OPTIONS = {
  * risky literal go through `lossless-json`, which keeps the literal text.
  */
 export function parseLine(text: string): JsonValue {
-  return RISKY.test(text) ? (parse(text, null, OPTIONS) as JsonValue) : (JSON.parse(text) as JsonValue);
+  return risky(text) ? (parse(text, null, OPTIONS) as JsonValue) : (JSON.parse(text) as JsonValue);
 }
 
 /** Every number as its literal (for inference, where `1.0` and `1` differ). */

@@ -2,7 +2,7 @@ import { type FileSource, type FormatContext, HyggeError } from "@hygge/core";
 import { makeData, RecordBatch, type Schema, Struct } from "apache-arrow";
 import { buildData } from "./build.js";
 import { CellError, type Convert, converter } from "./convert.js";
-import { readLines } from "./lines.js";
+import { readLineChunks } from "./lines.js";
 import type { NdjsonReadOptions } from "./options.js";
 import { type JsonObject, parseLine } from "./parse-line.js";
 import { notJson } from "./schema.js";
@@ -34,48 +34,49 @@ export async function* readNdjson(
     rows = 0;
     return new RecordBatch(schema, data);
   };
-  for await (const line of readLines(source, ctx.signal)) {
-    let row: JsonObject;
-    try {
-      row = parseLine(line.text) as JsonObject;
-    } catch (error) {
-      throw notJson(source, line.number, error);
-    }
-    if (row === null || typeof row !== "object" || Array.isArray(row))
-      throw new HyggeError("HOME_READ_FAILED", `${source.url} line ${line.number}: not a JSON object`, {
-        plugin: PLUGIN,
-        subject: source.url,
-        hint: "NDJSON holds one JSON object per line",
-      });
-    let c = 0;
-    let present = 0;
-    try {
-      for (; c < converters.length; c++) {
-        const name = names[c]!;
-        if (Object.hasOwn(row, name)) {
-          present++;
-          const value = row[name]!;
-          columns[c]!.push(value === null ? null : converters[c]!(value));
-        } else columns[c]!.push(null);
+  for await (const chunk of readLineChunks(source, ctx.signal))
+    for (const line of chunk) {
+      let row: JsonObject;
+      try {
+        row = parseLine(line.text) as JsonObject;
+      } catch (error) {
+        throw notJson(source, line.number, error);
       }
-    } catch (error) {
-      if (!(error instanceof CellError)) throw error;
-      throw cellError(source, line.number, `${names[c]}${error.path}`, error);
+      if (row === null || typeof row !== "object" || Array.isArray(row))
+        throw new HyggeError("HOME_READ_FAILED", `${source.url} line ${line.number}: not a JSON object`, {
+          plugin: PLUGIN,
+          subject: source.url,
+          hint: "NDJSON holds one JSON object per line",
+        });
+      let c = 0;
+      let present = 0;
+      try {
+        for (; c < converters.length; c++) {
+          const name = names[c]!;
+          if (Object.hasOwn(row, name)) {
+            present++;
+            const value = row[name]!;
+            columns[c]!.push(value === null ? null : converters[c]!(value));
+          } else columns[c]!.push(null);
+        }
+      } catch (error) {
+        if (!(error instanceof CellError)) throw error;
+        throw cellError(source, line.number, `${names[c]}${error.path}`, error);
+      }
+      if (strict && Object.keys(row).length > present) {
+        const key = Object.keys(row).find((k) => !known.has(k))!;
+        throw cellError(
+          source,
+          line.number,
+          key,
+          new CellError(
+            "is not in the schema (not declared, not seen in the sampled lines)",
+            "declare it in `columns:`, raise `infer_rows`, or set `unknown_keys: ignore` to skip such keys",
+          ),
+        );
+      }
+      if (++rows === options.batch_size) yield flush();
     }
-    if (strict && Object.keys(row).length > present) {
-      const key = Object.keys(row).find((k) => !known.has(k))!;
-      throw cellError(
-        source,
-        line.number,
-        key,
-        new CellError(
-          "is not in the schema (not declared, not seen in the sampled lines)",
-          "declare it in `columns:`, raise `infer_rows`, or set `unknown_keys: ignore` to skip such keys",
-        ),
-      );
-    }
-    if (++rows === options.batch_size) yield flush();
-  }
   if (rows > 0) yield flush();
 }
 

@@ -36,7 +36,11 @@ export function declaredFields(options: NdjsonReadOptions): Map<string, Field> {
  * The file's schema: declared columns as declared, other keys inferred from the first
  * `infer_rows` lines. Keys come in the order they first appear; declared keys not seen follow.
  */
-export async function inferSchema(source: FileSource, options: NdjsonReadOptions, ctx: FormatContext): Promise<Schema> {
+export async function inferSchema(
+  source: FileSource,
+  options: NdjsonReadOptions,
+  ctx: FormatContext,
+): Promise<Schema> {
   const declared = declaredFields(options);
   const kinds = new Map<string, Kind>();
   const firstLine = new Map<string, number>();

@@ -1,5 +1,5 @@
-import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -16,7 +16,11 @@ const CHUNK = 1 << 20;
  * with a newline. Writes wait for the stream to drain (backpressure); `finish` flushes and fsyncs
  * (the file stream's `flush` option) before it reports the size.
  */
-export function createNdjsonWriter(localPath: string, schema: Schema, options: NdjsonWriteOptions): FormatWriter {
+export function createNdjsonWriter(
+  localPath: string,
+  schema: Schema,
+  options: NdjsonWriteOptions,
+): FormatWriter {
   const file = createWriteStream(localPath, { flush: true });
   const gzip = options.compression === "gzip" ? createGzip() : undefined;
   gzip?.pipe(file);

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { readFile, sql, tempDir, writeFile, q } from "./helpers.js";
+import { q, readFile, sql, tempDir, writeFile } from "./helpers.js";
 
 /** DuckDB column types, as `columns:` of read_json and as hygge's `columns:`. */
 const TYPES: [string, string, string][] = [
@@ -40,7 +40,9 @@ const hyggeColumns = Object.fromEntries(TYPES.map(([n, , h]) => [n, h]));
 async function expectSameRows(a: string, b: string) {
   expect(await sql(`SELECT * FROM (${a}) EXCEPT ALL SELECT * FROM (${b})`)).toEqual([]);
   expect(await sql(`SELECT * FROM (${b}) EXCEPT ALL SELECT * FROM (${a})`)).toEqual([]);
-  expect((await sql(`SELECT count(*)::INT n FROM (${b})`))[0]).toEqual((await sql(`SELECT count(*)::INT n FROM (${a})`))[0]);
+  expect((await sql(`SELECT count(*)::INT n FROM (${b})`))[0]).toEqual(
+    (await sql(`SELECT count(*)::INT n FROM (${a})`))[0],
+  );
 }
 
 describe("NDJSON against DuckDB", () => {
@@ -52,7 +54,12 @@ describe("NDJSON against DuckDB", () => {
       await sql(`COPY (${MATRIX}) TO ${q(src)} (FORMAT json${gzip ? ", COMPRESSION gzip" : ""})`);
       // The struct column is inferred (type names have no struct syntax); the rest declared.
       const { schema, batches, rows } = await readFile(src, { columns: hyggeColumns });
-      expect(rows.map((r) => r.i64)).toEqual(["9223372036854775807", "-9223372036854775808", "9007199254740993", null]);
+      expect(rows.map((r) => r.i64)).toEqual([
+        "9223372036854775807",
+        "-9223372036854775808",
+        "9007199254740993",
+        null,
+      ]);
       expect(rows.map((r) => r.u64)).toEqual(["18446744073709551615", "0", "9223372036854775808", null]);
       expect(rows[0]!.dec).toBe("9999999999999999999999999999.9999999999");
       expect(rows[2]!.dec).toBe("12345678901234567890.5000000000");
@@ -83,12 +90,14 @@ describe("NDJSON against DuckDB", () => {
     ]);
     const out = join(dir, "out.ndjson");
     await writeFile(out, schema, batches);
-    expect(await sql(`SELECT a, b FROM read_json(${q(out)}, columns = {a: 'VARCHAR', b: 'BIGINT'})`)).toEqual([
-      { a: "x", b: "1" },
-      { a: null, b: "2" },
-      { a: "", b: null },
-      { a: null, b: null },
-    ]);
+    expect(await sql(`SELECT a, b FROM read_json(${q(out)}, columns = {a: 'VARCHAR', b: 'BIGINT'})`)).toEqual(
+      [
+        { a: "x", b: "1" },
+        { a: null, b: "2" },
+        { a: "", b: null },
+        { a: null, b: null },
+      ],
+    );
   });
 
   it("streams a 200k-row file DuckDB wrote, across chunks and batches, with DuckDB's sums", async () => {
@@ -98,7 +107,12 @@ describe("NDJSON against DuckDB", () => {
       `COPY (SELECT r AS id, r * 9007199254740 AS big, 'name ' || r AS name, (r % 1000) / 100.0 AS x FROM range(200000) t(r)) TO ${q(src)} (FORMAT json)`,
     );
     const { schema, batches } = await readFile(src, { batch_size: 8192 });
-    expect(schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(["id:Int64", "big:Int64", "name:Utf8", "x:Float64"]);
+    expect(schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
+      "id:Int64",
+      "big:Int64",
+      "name:Utf8",
+      "x:Float64",
+    ]);
     let rows = 0;
     let big = 0n;
     let names = 0;

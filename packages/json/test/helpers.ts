@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { type FileSource, type FormatContext, localStorage, type Logger, toRows } from "@hygge/core";
+import { type FileSource, type FormatContext, type Logger, localStorage, toRows } from "@hygge/core";
 import { afterAll } from "@jest/globals";
 import type { RecordBatch, Schema } from "apache-arrow";
 import { ndjsonFormat } from "../src/index.js";
