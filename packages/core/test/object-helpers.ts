@@ -7,15 +7,20 @@ import type { Publisher } from "../src/files/publisher.js";
 import type { CommitState, RunType, Storage } from "../src/index.js";
 import { LocalStorage, silentLogger } from "../src/index.js";
 
-/** Called before each mutating call on the storage (`copy`, `delete`, `write`, `createIfAbsent`). */
-export type Hook = (op: string, path: string) => Promise<void> | void;
+/** Called before and after each mutating call on the storage (`copy`, `delete`, `write`, `createIfAbsent`). */
+export type Hook = (op: string, path: string, phase: "before" | "after") => Promise<void> | void;
 
 /**
  * The local disk seen as an object store: `capabilities.local` is false and `localPath`/`rename`
  * are hidden, so the publisher can only use the Storage contract. Real storage, no mock.
  */
 export function objectView(inner: Storage = new LocalStorage(), hook?: Hook): Storage {
-  const before = async (op: string, path: string) => hook?.(op, path);
+  const around = async <T>(op: string, path: string, call: () => Promise<T>): Promise<T> => {
+    await hook?.(op, path, "before");
+    const result = await call();
+    await hook?.(op, path, "after");
+    return result;
+  };
   return {
     type: "object-view",
     capabilities: { local: false, atomicRename: false, conditionalCreate: "enforced" },
@@ -24,12 +29,11 @@ export function objectView(inner: Storage = new LocalStorage(), hook?: Hook): St
     stat: (path, signal) => inner.stat(path, signal),
     read: (path, range, signal) => inner.read(path, range, signal),
     stream: (path, signal) => inner.stream(path, signal),
-    write: async (path, body, signal) => (await before("write", path), inner.write(path, body, signal)),
-    createIfAbsent: async (path, body, signal) => (
-      await before("createIfAbsent", path), inner.createIfAbsent(path, body, signal)
-    ),
-    delete: async (path, signal) => (await before("delete", path), inner.delete(path, signal)),
-    copy: async (from, to, signal) => (await before("copy", to), inner.copy(from, to, signal)),
+    write: (path, body, signal) => around("write", path, () => inner.write(path, body, signal)),
+    createIfAbsent: (path, body, signal) =>
+      around("createIfAbsent", path, () => inner.createIfAbsent(path, body, signal)),
+    delete: (path, signal) => around("delete", path, () => inner.delete(path, signal)),
+    copy: (from, to, signal) => around("copy", to, () => inner.copy(from, to, signal)),
   };
 }
 

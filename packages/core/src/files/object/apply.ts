@@ -15,6 +15,26 @@ import {
   stateKey,
 } from "./records.js";
 
+/**
+ * Copies and deletes in flight at once: on a service each call is a round trip (tens of ms), and
+ * the full_drop window (old and new side by side) lasts as long as the copies and deletes take.
+ */
+export const PARALLEL = 8;
+
+/** Runs `fn` over `items`, at most `limit` at a time; rejects with the first failure once all settle. */
+async function forEach<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length && errors.length === 0) {
+      const item = items[next++]!;
+      await fn(item).catch((error) => errors.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+}
+
 /** Commit records kept after they are applied (older ones are deleted once state.json is written). */
 export const KEEP_RECORDS = 5;
 
@@ -37,7 +57,8 @@ export interface Place {
 export async function applyRecord(p: Place, record: CommitRecord, previous: StoredState | undefined) {
   const staging = stagingPrefix(p.book, record.runId);
   const lost: string[] = [];
-  for (const [i, name] of record.files.entries()) {
+  let copied = 0;
+  await forEach(record.files, PARALLEL, async (name) => {
     try {
       await p.storage.copy(staging + name, p.folder + name, p.signal);
     } catch (error) {
@@ -46,11 +67,13 @@ export async function applyRecord(p: Place, record: CommitRecord, previous: Stor
       if (await p.storage.stat(staging + name, p.signal)) throw error;
       if (!(await p.storage.stat(p.folder + name, p.signal))) lost.push(name);
     }
-    if (i === 0) faultPoint("files:object:mid-copy");
-  }
+    if (++copied === 1) faultPoint("files:object:mid-copy");
+  });
   if (lost.length > 0) return takeBack(p, record, previous, lost);
+  // Only once every new object is in: a reader sees old-and-new, never half of the new set alone.
   const added = new Set(record.files);
-  for (const name of record.delete) if (!added.has(name)) await p.storage.delete(p.folder + name, p.signal);
+  const replaced = record.delete.filter((name) => !added.has(name));
+  await forEach(replaced, PARALLEL, (name) => p.storage.delete(p.folder + name, p.signal));
   faultPoint("files:object:before-state");
   const state: StoredState = {
     version: 1,
