@@ -1,11 +1,14 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { RunType } from "../src/contracts/common.js";
+import { silentLogger } from "../src/contracts/common.js";
+import type { Storage } from "../src/contracts/storage.js";
+import type { CommitState } from "../src/contracts/store.js";
+import { LocalStorage } from "../src/files/local-storage.js";
 import { fileNamer } from "../src/files/naming.js";
 import { createObjectPublisher } from "../src/files/object/index.js";
 import type { Publisher } from "../src/files/publisher.js";
-import type { CommitState, RunType, Storage } from "../src/index.js";
-import { LocalStorage, silentLogger } from "../src/index.js";
 
 /** Called before and after each mutating call on the storage (`copy`, `delete`, `write`, `createIfAbsent`). */
 export type Hook = (op: string, path: string, phase: "before" | "after") => Promise<void> | void;
@@ -44,11 +47,14 @@ export async function freshRoot(): Promise<string> {
 
 export const where = (root: string) => ({ folder: `${root}lake/users/`, book: `${root}lake/.hygge/users/` });
 
-export function publisher(storage: Storage, root: string, tempDir?: string): Publisher {
-  return createObjectPublisher(
-    { storage, ...where(root), entity: "users", logger: silentLogger },
-    { tempDir },
-  );
+export function publisher(
+  storage: Storage,
+  root: string,
+  tempDir?: string,
+  staleAfterMs?: number,
+): Publisher {
+  const target = { storage, ...where(root), entity: "users", logger: silentLogger };
+  return createObjectPublisher(target, { tempDir, staleAfterMs });
 }
 
 export interface RunSpec {
