@@ -43,6 +43,14 @@ export function azureError(error: unknown, url: string, op: "read" | "write", en
       subject: url,
     });
   }
+  if (/CredentialUnavailableError|AggregateAuthenticationError|AuthenticationError/.test(e?.name ?? "")) {
+    return new HyggeError("CONNECTION_FAILED", `${url}: no Azure credential could be obtained`, {
+      plugin: PLUGIN,
+      subject: url,
+      hint: "give account_key:, sas_token: or connection_string:, or set up the default Azure credential chain (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, a managed identity, or `az login`)",
+      cause: new Error(firstLine(redact(e?.message ?? ""))),
+    });
+  }
   const status = e?.statusCode;
   const code = serviceCode(error);
   const said = firstLine(redact(e?.message ?? String(error)));
