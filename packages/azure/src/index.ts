@@ -13,7 +13,11 @@ export const azureStorage = defineStorage({
   options: azureOptions,
   schemes: AZURE_SCHEMES,
   fromUrl: azureFromUrl,
-  create: async (options) => new AzureStorage(await serviceClient(options), options),
+  create: async (options) => {
+    // Parsed again (idempotent): a connection's options may reach create() as written in hygge.yml.
+    const parsed = azureOptions.parse(options);
+    return new AzureStorage(await serviceClient(parsed), parsed);
+  },
   describe: (options) => `az://${options.container} at ${endpointOf(options)}`,
   secretOptions: AZURE_SECRET_OPTIONS,
 });
