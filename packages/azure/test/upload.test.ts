@@ -107,4 +107,16 @@ describe("azure block uploads (azurite)", () => {
     expect(await storage.read("range/f", { offset: 10, length: 5 })).toHaveLength(0);
     expect(await storage.read("range/f", { offset: 3, length: 0 })).toHaveLength(0);
   });
+
+  it("keeps keys with spaces, '+', '%', '#' and non-ASCII letters exact", async () => {
+    const storage = await azureStorage(emulator.options);
+    const key = "odd/år 2024+q1 %41 #1/ü.csv";
+    await storage.write(key, Buffer.from("x,y"));
+    const listed: string[] = [];
+    for await (const o of storage.list("odd/")) listed.push(o.path);
+    expect(listed).toEqual([key]);
+    expect(Buffer.from(await storage.read(key)).toString()).toBe("x,y");
+    await storage.copy(key, `${key}.copy`);
+    expect((await storage.stat(`${key}.copy`))?.size).toBe(3);
+  });
 });
