@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import type { ReadRange, Storage, StorageObject } from "@hygge/core";
 import { endpointOf } from "./client.js";
@@ -99,7 +99,12 @@ export class AzureStorage implements Storage {
     try {
       const r = await this.container.getBlobClient(path).download(0, undefined, { abortSignal: signal });
       const body = r.readableStreamBody;
-      return body instanceof Readable ? body : Readable.from(body ?? []);
+      const source = body instanceof Readable ? body : Readable.from(body ?? []);
+      // Errors after the first byte (a connection reset past the SDK's retries) name the URL too.
+      const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+      source.on("error", (error) => out.destroy(this.error(error, path, "read")));
+      out.on("close", () => source.destroy());
+      return source.pipe(out);
     } catch (error) {
       throw this.error(error, path, "read");
     }

@@ -119,4 +119,22 @@ describe("azure block uploads (azurite)", () => {
     await storage.copy(key, `${key}.copy`);
     expect((await storage.stat(`${key}.copy`))?.size).toBe(3);
   });
+
+  it("a stream cancelled half way fails with ABORTED naming the az:// url", async () => {
+    const storage = await azureStorage(emulator.options);
+    await storage.write("cancel/big.bin", pattern(12 * MiB));
+    const controller = new AbortController();
+    const stream = await storage.stream("cancel/big.bin", controller.signal);
+    let received = 0;
+    const error = await (async () => {
+      for await (const chunk of stream) {
+        received += (chunk as Buffer).length;
+        if (received >= MiB) controller.abort();
+      }
+    })().catch((e) => e);
+    expect(received).toBeGreaterThanOrEqual(MiB);
+    expect(received).toBeLessThan(12 * MiB);
+    expect(error?.code).toBe("ABORTED");
+    expect(error.message).toContain(`az://${emulator.container}/cancel/big.bin`);
+  });
 });
