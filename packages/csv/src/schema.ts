@@ -1,0 +1,43 @@
+import { type FileSource, type FormatContext, typeNameOf } from "@hygge/core";
+import { type Field, Schema } from "apache-arrow";
+import { checkDeclared, columnNames, declaredField, declaredTypes } from "./columns.js";
+import { inferredField, newSample, observe } from "./infer.js";
+import type { CsvReadOptions } from "./options.js";
+import { records } from "./records.js";
+
+/**
+ * The schema of a file: declared columns as declared, the others inferred from the first
+ * `infer_rows` rows (only those are read). Logged at info, so users see what was inferred.
+ */
+export async function csvSchema(source: FileSource, options: CsvReadOptions, ctx: FormatContext): Promise<Schema> {
+  let header: (string | null)[] | undefined;
+  let samples: ReturnType<typeof newSample>[] = [];
+  let rows = 0;
+  for await (const record of records(source, options, ctx.signal)) {
+    if (options.header && header === undefined) {
+      header = record.cells;
+      continue;
+    }
+    if (samples.length === 0) samples = record.cells.map(() => newSample());
+    for (let c = 0; c < samples.length; c++) observe(samples[c]!, record.cells[c] ?? null);
+    if (++rows >= options.infer_rows) break;
+  }
+  const width = header?.length ?? samples.length;
+  if (width === 0) {
+    // An empty file: its columns are the declared ones, when there are.
+    const fields = Object.entries(declaredTypes(options)).map(([name]) => declaredField(name, options)!);
+    return new Schema(fields);
+  }
+  const names = columnNames(header, width, options);
+  checkDeclared(names, options, source);
+  const fields: Field[] = names.map(
+    (name, c) => declaredField(name, options) ?? inferredField(name, samples[c] ?? newSample()),
+  );
+  const declared = declaredTypes(options);
+  const inferred = fields.filter((f) => declared[f.name] === undefined);
+  if (inferred.length > 0)
+    ctx.logger.info(
+      `${source.url}: inferred from ${rows} row(s): ${inferred.map((f) => `${f.name} ${typeNameOf(f)}`).join(", ")}`,
+    );
+  return new Schema(fields);
+}
