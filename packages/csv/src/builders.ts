@@ -71,7 +71,11 @@ function fixed<T extends { length: number }>(
 }
 
 /** Variable-width bytes (strings, binaries): the cells' bytes end to end, and their offsets. */
-function variable(type: DataType, capacity: number, encode: (text: string) => Uint8Array | string): ColumnBuilder {
+function variable(
+  type: DataType,
+  capacity: number,
+  encode: (text: string) => Uint8Array | string,
+): ColumnBuilder {
   const validity = new Validity(capacity);
   const offsets = new Int32Array(capacity + 1);
   let bytes = Buffer.allocUnsafe(64 * 1024);
@@ -92,7 +96,8 @@ function variable(type: DataType, capacity: number, encode: (text: string) => Ui
         used += size;
       }
       validity.set(length++, text !== null);
-      if (used > 0x7fffffff) throw new ValueError("the batch holds more than 2 GiB of text: lower batch_size");
+      if (used > 0x7fffffff)
+        throw new ValueError("the batch holds more than 2 GiB of text: lower batch_size");
       offsets[length] = used;
     },
     finish: () =>
@@ -182,7 +187,9 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
             unscaled = parseDecimal(text, scale);
           } catch (error) {
             throw new ValueError(
-              /decimals/.test((error as Error).message) ? (error as Error).message : `"${text}" is not a decimal`,
+              /decimals/.test((error as Error).message)
+                ? (error as Error).message
+                : `"${text}" is not a decimal`,
             );
           }
           if (unscaled >= limit || unscaled <= -limit)

@@ -1,14 +1,25 @@
-import { fieldFromTypeName, type FileSource, HyggeError } from "@hygge/core";
+import { type FileSource, fieldFromTypeName, HyggeError } from "@hygge/core";
 import type { CsvReadOptions } from "./options.js";
 
 export const PLUGIN = "@hygge/csv";
+export const FIELD_COUNT_HINT =
+  "check the delimiter, quote and escape options: every row must have as many fields as the header";
 
 /**
  * The column names of a file: from its header (an empty name becomes column<n>, a repeated one
  * gets _1, _2… as DuckDB does), else from `columns:`, else column1, column2…
  */
-export function columnNames(header: (string | null)[] | undefined, width: number, options: CsvReadOptions): string[] {
-  const declared = options.columns === undefined ? [] : Array.isArray(options.columns) ? options.columns : Object.keys(options.columns);
+export function columnNames(
+  header: (string | null)[] | undefined,
+  width: number,
+  options: CsvReadOptions,
+): string[] {
+  const declared =
+    options.columns === undefined
+      ? []
+      : Array.isArray(options.columns)
+        ? options.columns
+        : Object.keys(options.columns);
   const names: string[] = [];
   const seen = new Map<string, number>();
   for (let i = 0; i < width; i++) {
@@ -30,11 +41,17 @@ export function declaredTypes(options: CsvReadOptions): Record<string, string> {
 export function checkDeclared(names: string[], options: CsvReadOptions, source: FileSource): void {
   const missing = Object.keys(declaredTypes(options)).filter((name) => !names.includes(name));
   if (missing.length > 0 && names.length > 0)
-    throw new HyggeError("HOME_READ_FAILED", `${source.url}: columns: declares ${missing.join(", ")}, not in the file (${names.join(", ")})`, {
-      plugin: PLUGIN,
-      subject: source.url,
-      hint: options.header ? "the names in columns: must be the header's" : "with header: false, columns: lists every column in file order",
-    });
+    throw new HyggeError(
+      "HOME_READ_FAILED",
+      `${source.url}: columns: declares ${missing.join(", ")}, not in the file (${names.join(", ")})`,
+      {
+        plugin: PLUGIN,
+        subject: source.url,
+        hint: options.header
+          ? "the names in columns: must be the header's"
+          : "with header: false, columns: lists every column in file order",
+      },
+    );
 }
 
 export function declaredField(name: string, options: CsvReadOptions) {

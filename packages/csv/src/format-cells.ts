@@ -57,7 +57,8 @@ export function formatterFor(field: Field, options: FormatOptions): CellFormatte
           };
     case Type.Time: {
       const unit = (type as { unit: number }).unit;
-      return (_v, d, i) => formatTimeOfDay(BigInt((d.values as Int32Array | BigInt64Array)[d.offset + i]!), unit);
+      return (_v, d, i) =>
+        formatTimeOfDay(BigInt((d.values as Int32Array | BigInt64Array)[d.offset + i]!), unit);
     }
     case Type.Timestamp: {
       // Instants are written in UTC with `Z` (the same instant in every reader); wall-clock

@@ -40,7 +40,8 @@ function kindOf(text: string, sample: ColumnSample): Kind {
     return "decimal";
   }
   const date = DATE.exec(text);
-  if (date) return validDays(Number(date[1]), Number(date[2]), Number(date[3])) === undefined ? "string" : "date";
+  if (date)
+    return validDays(Number(date[1]), Number(date[2]), Number(date[3])) === undefined ? "string" : "date";
   const shape = timestampShape(text);
   if (shape) {
     sample.nanos ||= shape.nanos;

@@ -76,7 +76,9 @@ function clock(h: number, mi: number, s: number, text: string): bigint {
 export function parseTime(text: string, unit: number): bigint {
   const m = TIME.exec(text);
   if (!m) throw new ValueError(`"${text}" is not a time (HH:MM:SS[.ffffff])`);
-  return clock(Number(m[1]), Number(m[2]), Number(m[3]), text) * PER_SECOND[unit]! + fraction(m[4], unit, text);
+  return (
+    clock(Number(m[1]), Number(m[2]), Number(m[3]), text) * PER_SECOND[unit]! + fraction(m[4], unit, text)
+  );
 }
 
 /** The shape of a timestamp's text, for inference: does it carry an offset, sub-µs digits? */
@@ -97,8 +99,7 @@ export function parseTimestamp(text: string, unit: number, zone: string | null |
   const days = m && validDays(Number(m[1]), Number(m[2]), Number(m[3]));
   if (!m || days === undefined || days === null)
     throw new ValueError(`"${text}" is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff][Z|±HH:MM])`);
-  let seconds =
-    BigInt(days) * 86_400n + clock(Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), text);
+  let seconds = BigInt(days) * 86_400n + clock(Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), text);
   const offset = m[8];
   if (zone) {
     if (offset === undefined && !/^(utc|etc\/utc|z)$/i.test(zone))

@@ -1,7 +1,7 @@
 import { type FileSource, type FormatContext, HyggeError, typeNameOf } from "@hygge/core";
 import { makeData, RecordBatch, type Schema, Struct } from "apache-arrow";
 import { builderFor, type ColumnBuilder } from "./builders.js";
-import { columnNames, PLUGIN } from "./columns.js";
+import { columnNames, FIELD_COUNT_HINT, PLUGIN } from "./columns.js";
 import type { CsvReadOptions } from "./options.js";
 import { ValueError } from "./parse-values.js";
 import { records } from "./records.js";
@@ -14,7 +14,17 @@ export async function* readCsv(
   ctx: FormatContext,
 ): AsyncGenerator<RecordBatch> {
   const fields = schema.fields;
-  const factories = fields.map((f) => builderFor(f, options));
+  const factories = fields.map((field) => {
+    try {
+      return builderFor(field, options);
+    } catch (error) {
+      throw new HyggeError("HOME_READ_FAILED", `${source.url}: ${(error as Error).message}`, {
+        plugin: PLUGIN,
+        subject: source.url,
+        hint: "declare the column json or string in columns:",
+      });
+    }
+  });
   const capacity = options.batch_size;
   const structType = new Struct(fields);
   let builders: ColumnBuilder[] = factories.map((make) => make(capacity));
@@ -22,7 +32,10 @@ export async function* readCsv(
   let header = options.header;
   const flush = () => {
     const children = builders.map((b) => b.finish());
-    const batch = new RecordBatch(schema, makeData({ type: structType, length: rows, nullCount: 0, children }));
+    const batch = new RecordBatch(
+      schema,
+      makeData({ type: structType, length: rows, nullCount: 0, children }),
+    );
     builders = factories.map((make) => make(capacity));
     rows = 0;
     return batch;
@@ -35,9 +48,9 @@ export async function* readCsv(
     }
     if (cells.length !== fields.length)
       throw new HyggeError(
-        "SCHEMA_MISMATCH",
-        `${source.url} line ${line}: ${cells.length} field(s), the entity's schema has ${fields.length} column(s)`,
-        { plugin: PLUGIN, subject: source.url, hint: "every file of an entity must have the same columns" },
+        "HOME_READ_FAILED",
+        `${source.url} line ${line}: ${cells.length} field(s) where the file has ${fields.length} column(s)`,
+        { plugin: PLUGIN, subject: source.url, hint: FIELD_COUNT_HINT },
       );
     for (let c = 0; c < cells.length; c++) {
       try {
@@ -67,6 +80,10 @@ function checkHeader(names: string[], schema: Schema, source: FileSource) {
     throw new HyggeError(
       "SCHEMA_MISMATCH",
       `${source.url}: the header is ${names.join(", ")}; the entity's columns are ${expected.join(", ")}`,
-      { plugin: PLUGIN, subject: source.url, hint: "every file of an entity must have the same columns, in order" },
+      {
+        plugin: PLUGIN,
+        subject: source.url,
+        hint: "every file of an entity must have the same columns, in order",
+      },
     );
 }

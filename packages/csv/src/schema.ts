@@ -1,6 +1,13 @@
-import { type FileSource, type FormatContext, typeNameOf } from "@hygge/core";
+import { type FileSource, type FormatContext, HyggeError, typeNameOf } from "@hygge/core";
 import { type Field, Schema } from "apache-arrow";
-import { checkDeclared, columnNames, declaredField, declaredTypes } from "./columns.js";
+import {
+  checkDeclared,
+  columnNames,
+  declaredField,
+  declaredTypes,
+  FIELD_COUNT_HINT,
+  PLUGIN,
+} from "./columns.js";
 import { inferredField, newSample, observe } from "./infer.js";
 import type { CsvReadOptions } from "./options.js";
 import { records } from "./records.js";
@@ -9,7 +16,11 @@ import { records } from "./records.js";
  * The schema of a file: declared columns as declared, the others inferred from the first
  * `infer_rows` rows (only those are read). Logged at info, so users see what was inferred.
  */
-export async function csvSchema(source: FileSource, options: CsvReadOptions, ctx: FormatContext): Promise<Schema> {
+export async function csvSchema(
+  source: FileSource,
+  options: CsvReadOptions,
+  ctx: FormatContext,
+): Promise<Schema> {
   let header: (string | null)[] | undefined;
   let samples: ReturnType<typeof newSample>[] = [];
   let rows = 0;
@@ -19,6 +30,13 @@ export async function csvSchema(source: FileSource, options: CsvReadOptions, ctx
       continue;
     }
     if (samples.length === 0) samples = record.cells.map(() => newSample());
+    const width = header?.length ?? samples.length;
+    if (record.cells.length !== width)
+      throw new HyggeError(
+        "HOME_READ_FAILED",
+        `${source.url} line ${record.line}: ${record.cells.length} field(s) where the file has ${width} column(s)`,
+        { plugin: PLUGIN, subject: source.url, hint: FIELD_COUNT_HINT },
+      );
     for (let c = 0; c < samples.length; c++) observe(samples[c]!, record.cells[c] ?? null);
     if (++rows >= options.infer_rows) break;
   }

@@ -23,11 +23,15 @@ export function createCsvWriter(
   const formatters: CellFormatter[] = schema.fields.map((field) => {
     const formatter = formatterFor(field, options);
     if (!formatter)
-      throw new HyggeError("STORE_WRITE_FAILED", `column ${field.name} (${typeNameOf(field)}) cannot be written to CSV`, {
-        plugin: PLUGIN,
-        subject: localPath,
-        hint: "lists and structs can be written as JSON text with nested: json; otherwise cast the column or use ndjson or parquet",
-      });
+      throw new HyggeError(
+        "STORE_WRITE_FAILED",
+        `column ${field.name} (${typeNameOf(field)}) cannot be written to CSV`,
+        {
+          plugin: PLUGIN,
+          subject: localPath,
+          hint: "lists and structs can be written as JSON text with nested: json; otherwise cast the column or use ndjson or parquet",
+        },
+      );
     return formatter;
   });
   const stringifier = stringify({
@@ -77,7 +81,12 @@ export function createCsvWriter(
             throw new HyggeError(
               "STORE_WRITE_FAILED",
               `column ${field.name} (${typeNameOf(field)}): ${(error as Error).message}`,
-              { plugin: PLUGIN, subject: localPath, cause: error, hint: "CSV cannot carry this value exactly" },
+              {
+                plugin: PLUGIN,
+                subject: localPath,
+                cause: error,
+                hint: "CSV cannot carry this value exactly",
+              },
             );
           }
         }

@@ -2,7 +2,14 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { type FileSource, type FormatContext, type Json, localStorage, type Logger, toRows } from "@hygge/core";
+import {
+  type FileSource,
+  type FormatContext,
+  type Json,
+  type Logger,
+  localStorage,
+  toRows,
+} from "@hygge/core";
 import { afterAll } from "@jest/globals";
 import type { RecordBatch, Schema } from "apache-arrow";
 import { csvFormat } from "../src/index.js";
@@ -42,7 +49,11 @@ export interface Logged extends Logger {
 export function context(): FormatContext & { logger: Logged } {
   const lines: string[] = [];
   const log = (m: string) => lines.push(m);
-  return { signal: new AbortController().signal, flow: "test", logger: { lines, debug: log, info: log, warn: log } };
+  return {
+    signal: new AbortController().signal,
+    flow: "test",
+    logger: { lines, debug: log, info: log, warn: log },
+  };
 }
 
 export const readOpts = (o: Record<string, unknown> = {}) => csvFormat.readOptions.parse(o);
@@ -63,7 +74,12 @@ export async function readFile(
 }
 
 /** Writes batches to `path` with the csv writer; returns the byte count finish() reported. */
-export async function writeFile(path: string, schema: Schema, batches: RecordBatch[], options: Record<string, unknown> = {}) {
+export async function writeFile(
+  path: string,
+  schema: Schema,
+  batches: RecordBatch[],
+  options: Record<string, unknown> = {},
+) {
   const writer = await csvFormat.createWriter(path, schema, writeOpts(options), context());
   for (const b of batches) await writer.write(b);
   return (await writer.finish()).bytes;

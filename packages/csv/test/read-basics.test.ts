@@ -47,7 +47,12 @@ describe("csv reading", () => {
       s: "007",
       n: null,
     });
-    expect(rows[1]).toMatchObject({ big: "-9223372036854775808", d: "-0.25", b: false, at: "1704103200123456" });
+    expect(rows[1]).toMatchObject({
+      big: "-9223372036854775808",
+      d: "-0.25",
+      b: false,
+      at: "1704103200123456",
+    });
     expect(logged.join("\n")).toContain("i int64");
     expect(logged.join("\n")).toContain(path);
   });
@@ -95,8 +100,18 @@ describe("csv reading", () => {
       ]);
     }
     expect((await readFile(await file("bom.csv", `\ufeff${text}`))).schema.fields[0]!.name).toBe("a");
-    const latin = await readFile(await file("l.csv", Buffer.from("a,b\nçà,ÿ\n", "latin1")), { encoding: "latin1" });
+    const latin = await readFile(await file("l.csv", Buffer.from("a,b\nçà,ÿ\n", "latin1")), {
+      encoding: "latin1",
+    });
     expect(latin.rows).toEqual([{ a: "çà", b: "ÿ" }]);
+  });
+
+  it("takes a backslash escape, and tells quoted empty fields from empty ones around it", async () => {
+    const path = await file("esc.csv", 'a,b,c\n"x\\"y","",\n,"\\\\",""\n\n');
+    expect((await readFile(path, { escape: "\\" })).rows).toEqual([
+      { a: 'x"y', b: "", c: null },
+      { a: null, b: "\\", c: "" },
+    ]);
   });
 
   it("reads empty files and header-only files as no rows", async () => {
@@ -110,19 +125,26 @@ describe("csv reading", () => {
 
   it("splits rows into batches of batch_size", async () => {
     const lines = Array.from({ length: 25 }, (_, i) => `${i},"multi\nline ${i}"`);
-    const { batches, rows } = await readFile(await file("b.csv", `id,s\n${lines.join("\n")}\n`), { batch_size: 10 });
+    const { batches, rows } = await readFile(await file("b.csv", `id,s\n${lines.join("\n")}\n`), {
+      batch_size: 10,
+    });
     expect(batches.map((b) => b.numRows)).toEqual([10, 10, 5]);
     expect(rows[24]).toEqual({ id: "24", s: "multi\nline 24" });
   });
 
   it("refuses a value beyond the sample that does not parse, naming file, line and column", async () => {
-    const path = await file("bad.csv", "id,v\n1,2\n2,3\n\"3\",4.5\n");
+    const path = await file("bad.csv", 'id,v\n1,2\n2,3\n"3",4.5\n');
     const error = await readFile(path, { infer_rows: 2 }).catch((e) => e);
     expect(error.code).toBe("HOME_READ_FAILED");
     expect(error.message).toContain(`${path} line 4, column 2 (v int64)`);
     expect(error.hint).toContain("columns:");
     const decimals = await readFile(await file("d.csv", "v\n1.5\n1.25\n"), { infer_rows: 1 }).catch((e) => e);
     expect(decimals.message).toContain("line 3, column 1 (v decimal(2, 1))");
+    // Lines are the file's, counting the line breaks inside quoted fields and empty lines.
+    const multi = await readFile(await file("m.csv", 'id,s\r\n1,"a\r\nb"\r\n\r\nzz,x\r\n'), {
+      columns: { id: "int64" },
+    }).catch((e) => e);
+    expect(multi.message).toContain("line 5, column 1 (id int64)");
   });
 
   it("refuses a declared timestamp without zone given an offset, and inexact precision", async () => {
