@@ -130,6 +130,35 @@ const INT_RANGES: Record<string, [number, number]> = {
   u32: [0, 4294967295],
 };
 
+const SMALL_INTEGER = /^[+-]?\d{1,15}$/;
+const SMALL_DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
+
+/** An integer of at most 15 digits (exact as a double), or undefined to take the BigInt path. */
+function smallInteger(text: string): number | undefined {
+  return SMALL_INTEGER.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * The unscaled value of a decimal text when it has at most 15 significant digits and no more
+ * decimals than `scale` (exact as a double), or undefined to take the BigInt path.
+ */
+function smallDecimal(text: string, scale: number): number | undefined {
+  const m = SMALL_DECIMAL.exec(text);
+  if (!m) return undefined;
+  const integer = m[2] ?? "";
+  const fraction = m[3] ?? "";
+  if (fraction.length > scale || integer.length + scale > 15 || (integer === "" && fraction === ""))
+    return undefined;
+  const value = Number(integer + fraction.padEnd(scale, "0"));
+  return m[1] === "-" ? -value : value;
+}
+
+/** A safe integer as two little-endian 32-bit words, two's complement. */
+function putWords(words: Int32Array, at: number, value: number): void {
+  words[at] = (value % 0x1_0000_0000) | 0;
+  words[at + 1] = Math.floor(value / 0x1_0000_0000);
+}
+
 /** A factory of builders for `field`, one per batch of at most `capacity` rows. */
 export function builderFor(field: Field, options: BuildOptions): (capacity: number) => ColumnBuilder {
   const type = field.type as DataType;
@@ -158,10 +187,16 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
       const name = `${int.isSigned ? "int" : "uint"}${int.bitWidth}`;
       if (int.bitWidth === 64) {
         const [min, max] = int.isSigned ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
-        return (n) =>
-          fixed(type, n, int.isSigned ? new BigInt64Array(n) : new BigUint64Array(n), (v, row, text) => {
-            v[row] = parseBigInt(text, min, max, name);
+        return (n) => {
+          const values = int.isSigned ? new BigInt64Array(n) : new BigUint64Array(n);
+          const words = new Int32Array(values.buffer);
+          return fixed(type, n, values, (v, row, text) => {
+            // Up to 15 digits is exact as a double: the two words are written without a BigInt.
+            const small = text.length <= 15 && int.isSigned ? smallInteger(text) : undefined;
+            if (small === undefined) v[row] = parseBigInt(text, min, max, name);
+            else putWords(words, row * 2, small);
           });
+        };
       }
       const [min, max] = INT_RANGES[`${int.isSigned ? "i" : "u"}${int.bitWidth}`]!;
       return (n) =>
@@ -182,6 +217,14 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
       const limit = 10n ** BigInt(precision);
       return (n) =>
         fixed(type, n, new Uint32Array(n * words), (v, row, text) => {
+          const small = precision <= 15 ? smallDecimal(text, scale) : undefined;
+          if (small !== undefined) {
+            if (Math.abs(small) >= 10 ** precision)
+              throw new ValueError(`${text} has more digits than decimal(${precision}, ${scale})`);
+            putWords(v as unknown as Int32Array, row * words, small);
+            if (words > 2) v.fill(small < 0 ? 0xffffffff : 0, row * words + 2, row * words + words);
+            return;
+          }
           let unscaled: bigint;
           try {
             unscaled = parseDecimal(text, scale);

@@ -40,37 +40,38 @@ export async function* readCsv(
     rows = 0;
     return batch;
   };
-  for await (const { cells, line } of records(source, options, ctx.signal)) {
-    if (header) {
-      header = false;
-      checkHeader(columnNames(cells, cells.length, options), schema, source);
-      continue;
-    }
-    if (cells.length !== fields.length)
-      throw new HyggeError(
-        "HOME_READ_FAILED",
-        `${source.url} line ${line}: ${cells.length} field(s) where the file has ${fields.length} column(s)`,
-        { plugin: PLUGIN, subject: source.url, hint: FIELD_COUNT_HINT },
-      );
-    for (let c = 0; c < cells.length; c++) {
-      try {
-        builders[c]!.append(cells[c]!);
-      } catch (error) {
-        if (!(error instanceof ValueError)) throw error;
-        const field = fields[c]!;
+  for await (const chunk of records(source, options, ctx.signal))
+    for (const { cells, line } of chunk) {
+      if (header) {
+        header = false;
+        checkHeader(columnNames(cells, cells.length, options), schema, source);
+        continue;
+      }
+      if (cells.length !== fields.length)
         throw new HyggeError(
           "HOME_READ_FAILED",
-          `${source.url} line ${line}, column ${c + 1} (${field.name} ${typeNameOf(field)}): ${error.message}`,
-          {
-            plugin: PLUGIN,
-            subject: source.url,
-            hint: `declare the column's type in columns: (for example columns: { ${field.name}: string }), or fix the value`,
-          },
+          `${source.url} line ${line}: ${cells.length} field(s) where the file has ${fields.length} column(s)`,
+          { plugin: PLUGIN, subject: source.url, hint: FIELD_COUNT_HINT },
         );
+      for (let c = 0; c < cells.length; c++) {
+        try {
+          builders[c]!.append(cells[c]!);
+        } catch (error) {
+          if (!(error instanceof ValueError)) throw error;
+          const field = fields[c]!;
+          throw new HyggeError(
+            "HOME_READ_FAILED",
+            `${source.url} line ${line}, column ${c + 1} (${field.name} ${typeNameOf(field)}): ${error.message}`,
+            {
+              plugin: PLUGIN,
+              subject: source.url,
+              hint: `declare the column's type in columns: (for example columns: { ${field.name}: string }), or fix the value`,
+            },
+          );
+        }
       }
+      if (++rows === capacity) yield flush();
     }
-    if (++rows === capacity) yield flush();
-  }
   if (rows > 0) yield flush();
 }
 

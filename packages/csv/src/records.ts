@@ -36,7 +36,7 @@ export async function* records(
   source: FileSource,
   options: CsvReadOptions,
   signal?: AbortSignal,
-): AsyncGenerator<CsvRecord> {
+): AsyncGenerator<CsvRecord[]> {
   const nulls = new Set(options.null_values);
   const { delimiter, quote, quoted_nulls: quotedNulls } = options;
   const escapeChar = options.escape ?? quote;
@@ -59,18 +59,22 @@ export async function* records(
   done.catch(() => {}); // the iteration below reports the error
   let line = 1;
   try {
-    for await (const { record, raw } of parser as AsyncIterable<{ record: (string | null)[]; raw: string }>) {
-      const start = line;
-      line += lineBreaks(raw);
-      if (record.length === 1 && record[0] === "" && raw[0] !== quote) continue; // an empty line
-      let quoted: boolean[] | undefined;
-      for (let c = 0; c < record.length; c++) {
-        if (!nulls.has(record[c] as string)) continue;
-        // Null markers count only unquoted (DuckDB writes NULL as an empty field and '' as "").
-        if (!quotedNulls) quoted ??= quotedFields(raw, delimiter, quote, escapeChar);
-        if (!quoted?.[c]) record[c] = null;
+    for await (const parsed of drain<{ record: (string | null)[]; raw: string }>(parser)) {
+      const out: CsvRecord[] = [];
+      for (const { record, raw } of parsed) {
+        const start = line;
+        line += lineBreaks(raw);
+        if (record.length === 1 && record[0] === "" && raw[0] !== quote) continue; // an empty line
+        let quoted: boolean[] | undefined;
+        for (let c = 0; c < record.length; c++) {
+          if (!nulls.has(record[c] as string)) continue;
+          // Null markers count only unquoted (DuckDB writes NULL as an empty field and '' as "").
+          if (!quotedNulls) quoted ??= quotedFields(raw, delimiter, quote, escapeChar);
+          if (!quoted?.[c]) record[c] = null;
+        }
+        out.push({ cells: record, line: start });
       }
-      yield { cells: record, line: start };
+      if (out.length > 0) yield out;
     }
     await done;
   } catch (error) {
@@ -89,6 +93,31 @@ export async function* records(
   } finally {
     if (!parser.destroyed) parser.destroy();
     for (const s of streams) if (!s.destroyed) s.destroy();
+  }
+}
+
+/**
+ * The objects a readable stream holds, a buffer at a time: one await per buffer rather than per
+ * record (the stream's own async iterator costs a promise per record).
+ */
+async function* drain<T>(stream: Readable): AsyncGenerator<T[]> {
+  for (;;) {
+    const chunk: T[] = [];
+    for (let item = stream.read(); item !== null; item = stream.read()) chunk.push(item as T);
+    if (chunk.length > 0) {
+      yield chunk;
+      continue;
+    }
+    if (stream.errored) throw stream.errored;
+    if (stream.readableEnded || stream.destroyed) return;
+    await new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        stream.off("readable", settle).off("end", settle).off("close", settle).off("error", settle);
+        if (error) reject(error);
+        else resolve();
+      };
+      stream.on("readable", settle).on("end", settle).on("close", settle).on("error", settle);
+    });
   }
 }
 

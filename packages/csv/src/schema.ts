@@ -24,22 +24,23 @@ export async function csvSchema(
   let header: (string | null)[] | undefined;
   let samples: ReturnType<typeof newSample>[] = [];
   let rows = 0;
-  for await (const record of records(source, options, ctx.signal)) {
-    if (options.header && header === undefined) {
-      header = record.cells;
-      continue;
+  sampling: for await (const chunk of records(source, options, ctx.signal))
+    for (const record of chunk) {
+      if (options.header && header === undefined) {
+        header = record.cells;
+        continue;
+      }
+      if (samples.length === 0) samples = record.cells.map(() => newSample());
+      const width = header?.length ?? samples.length;
+      if (record.cells.length !== width)
+        throw new HyggeError(
+          "HOME_READ_FAILED",
+          `${source.url} line ${record.line}: ${record.cells.length} field(s) where the file has ${width} column(s)`,
+          { plugin: PLUGIN, subject: source.url, hint: FIELD_COUNT_HINT },
+        );
+      for (let c = 0; c < samples.length; c++) observe(samples[c]!, record.cells[c] ?? null);
+      if (++rows >= options.infer_rows) break sampling;
     }
-    if (samples.length === 0) samples = record.cells.map(() => newSample());
-    const width = header?.length ?? samples.length;
-    if (record.cells.length !== width)
-      throw new HyggeError(
-        "HOME_READ_FAILED",
-        `${source.url} line ${record.line}: ${record.cells.length} field(s) where the file has ${width} column(s)`,
-        { plugin: PLUGIN, subject: source.url, hint: FIELD_COUNT_HINT },
-      );
-    for (let c = 0; c < samples.length; c++) observe(samples[c]!, record.cells[c] ?? null);
-    if (++rows >= options.infer_rows) break;
-  }
   const width = header?.length ?? samples.length;
   if (width === 0) {
     // An empty file: its columns are the declared ones, when there are.

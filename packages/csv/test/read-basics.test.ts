@@ -77,6 +77,26 @@ describe("csv reading", () => {
     ]);
   });
 
+  it("parses small decimals and int64 without BigInt exactly, negatives included", async () => {
+    const path = await file(
+      "small.csv",
+      "a,b,c\n-0.01,-999999999999.999,-1\n9999999.99,999999999999.999,-4294967297\n-.5,0,999999999999999\n+1.,-0.000,-999999999999999\n",
+    );
+    const { rows } = await readFile(path, {
+      columns: { a: "decimal(9, 2)", b: "decimal(15, 3)", c: "int64" },
+    });
+    expect(rows).toEqual([
+      { a: "-0.01", b: "-999999999999.999", c: "-1" },
+      { a: "9999999.99", b: "999999999999.999", c: "-4294967297" },
+      { a: "-0.50", b: "0.000", c: "999999999999999" },
+      { a: "1.00", b: "0.000", c: "-999999999999999" },
+    ]);
+    const over = await readFile(await file("over.csv", "a\n10000000.00\n"), {
+      columns: { a: "decimal(9, 2)" },
+    }).catch((e) => e);
+    expect(over.message).toContain("more digits than decimal(9, 2)");
+  });
+
   it("tells an empty string from a null (DuckDB's convention) and takes other null markers", async () => {
     const path = await file("n.csv", 'a,b\n"",\nNULL,"NULL"\n');
     expect((await readFile(path)).rows).toEqual([
