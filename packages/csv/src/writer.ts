@@ -52,9 +52,11 @@ export function createCsvWriter(
   done.catch((error) => {
     failed = error;
   });
+  // Awaited only when the stringifier's buffer is full: one promise per buffer, not per row.
+  const drained = () => Promise.race([once(stringifier, "drain"), done]);
   const put = async (record: Cell[]) => {
     if (failed) throw failed;
-    if (!stringifier.write(record)) await Promise.race([once(stringifier, "drain"), done]);
+    if (!stringifier.write(record)) await drained();
   };
   let started = false;
   const start = async () => {
@@ -90,7 +92,8 @@ export function createCsvWriter(
             );
           }
         }
-        await put(record);
+        if (failed) throw failed;
+        if (!stringifier.write(record)) await drained();
       }
     },
     async finish() {
