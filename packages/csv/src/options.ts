@@ -1,0 +1,62 @@
+import { fieldFromTypeName, TYPE_NAME_HINT, z } from "@hygge/core";
+import { Type } from "apache-arrow";
+
+/** A column's declared type, checked when the config is loaded (not when the first file is read). */
+const typeName = z.string().superRefine((name, ctx) => {
+  try {
+    const field = fieldFromTypeName("x", name);
+    if (field.type.typeId === Type.List)
+      ctx.addIssue({ code: "custom", message: `CSV cannot hold lists (${name}): declare it json or string` });
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `${(error as Error).message}; ${TYPE_NAME_HINT}` });
+  }
+});
+
+const binaryEncoding = z.enum(["base64", "hex"]).default("base64");
+
+/** The csv format's own `home:` options (the file home adds path, connection…). */
+export const readOptions = z.strictObject({
+  /** The first line names the columns. Without it, columns are column1, column2… or `columns:`. */
+  header: z.boolean().default(true),
+  delimiter: z.string().min(1).default(","),
+  quote: z.string().length(1).default('"'),
+  /** The character that escapes a quote inside a quoted field (RFC 4180: the quote itself). */
+  escape: z.string().length(1).optional(),
+  encoding: z.enum(["utf8", "latin1"]).default("utf8"),
+  /**
+   * Unquoted fields equal to one of these are null. The default matches DuckDB: it writes NULL as
+   * an empty field and an empty string as `""`.
+   */
+  null_values: z.array(z.string()).default([""]),
+  /** Quoted fields equal to a null marker are null too (DuckDB's `allow_quoted_nulls`). */
+  quoted_nulls: z.boolean().default(false),
+  /**
+   * Column types (`{ id: int64, at: "timestamp[us, UTC]" }`, in file order when there is no
+   * header), or just the names of the columns of a file without header. Others are inferred.
+   */
+  columns: z.union([z.record(z.string(), typeName), z.array(z.string())]).optional(),
+  /** Rows sampled to infer the types of undeclared columns. */
+  infer_rows: z.number().int().positive().default(10_000),
+  /** Rows per Arrow record batch. */
+  batch_size: z.number().int().positive().default(10_000),
+  /** `auto`: gunzip files named `.gz` or starting with gzip's magic bytes. */
+  compression: z.enum(["auto", "none", "gzip"]).default("auto"),
+  /** How `binary` columns are written in the file. */
+  binary: binaryEncoding,
+});
+
+/** The csv format's own `store:` options (the file store adds path, connection, max_rows_per_file…). */
+export const writeOptions = z.strictObject({
+  header: z.boolean().default(true),
+  delimiter: z.string().min(1).default(","),
+  quote: z.string().length(1).default('"'),
+  /** What a null is written as (unquoted); a string equal to it is quoted. */
+  null_value: z.string().default(""),
+  compression: z.enum(["none", "gzip"]).default("none"),
+  binary: binaryEncoding,
+  /** Lists and structs: refused, or written as their JSON text. */
+  nested: z.enum(["error", "json"]).default("error"),
+});
+
+export type CsvReadOptions = z.output<typeof readOptions>;
+export type CsvWriteOptions = z.output<typeof writeOptions>;
