@@ -51,10 +51,10 @@ for (const name of selected) {
   console.log(`prepared in ${fmt((performance.now() - t0) / 1000, 1)} s (${dir})`);
   const h = runSide(name, "hygge", dir);
   const ref = runSide(name, "reference", dir);
-  const results = [
-    ["hygge", h],
-    [benchCase.reference.name, ref],
-  ] as const;
+  const context = (benchCase.context ?? []).map(
+    (side, i) => [`${side.name} [context]`, runSide(name, `context:${i}`, dir)] as const,
+  );
+  const results = [["hygge", h], [benchCase.reference.name, ref], ...context] as const;
   console.log("| side | rows | seconds | rows/s | MB/s | peak RSS MB |");
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const [label, r] of results) {
@@ -63,8 +63,10 @@ for (const name of selected) {
       `| ${label} | ${fmt(r.rows)} | ${fmt(s, 2)} | ${fmt(r.rows / s)} | ${fmt(r.bytes / 1e6 / s, 1)} | ${fmt(r.maxRssKb / 1024)} |`,
     );
   }
-  const ratio = h.rows / h.ms / (ref.rows / ref.ms);
-  const verdict = ratio >= 1 ? `${fmt(ratio, 2)}x faster` : `${fmt(1 / ratio, 2)}x slower`;
-  console.log(`ratio (rows/s, hygge ÷ ${benchCase.reference.name}): ${fmt(ratio, 2)}, hygge is ${verdict}`);
-  if (h.rows !== ref.rows) console.log(`WARNING: row counts differ (hygge ${h.rows}, reference ${ref.rows})`);
+  for (const [label, r] of results.slice(1)) {
+    const ratio = h.rows / h.ms / (r.rows / r.ms);
+    const verdict = ratio >= 1 ? `${fmt(ratio, 2)}x faster` : `${fmt(1 / ratio, 2)}x slower`;
+    console.log(`ratio (rows/s, hygge ÷ ${label}): ${fmt(ratio, 2)}, hygge is ${verdict}`);
+    if (h.rows !== r.rows) console.log(`WARNING: row counts differ (hygge ${h.rows}, ${label} ${r.rows})`);
+  }
 }

@@ -12,6 +12,16 @@ export interface BenchCase {
   prepare(dir: string, scale: number): Promise<void>;
   /** Runs hygge on the prepared input; called in a fresh child process. */
   hygge(dir: string, scale: number): Promise<SideResult>;
-  /** The reference (DuckDB, the raw driver…) doing the same job; called in a fresh child process. */
-  reference: { name: string; run(dir: string, scale: number): Promise<SideResult> };
+  /** The reference (DuckDB, the raw driver…) doing the same work; called in a fresh child process. */
+  reference: Side;
+  /**
+   * Other runs shown for context only (a common but different way to do the job): measured in the
+   * same run and printed with their ratio, labelled "context", never taken as the reference.
+   */
+  context?: Side[];
+}
+
+export interface Side {
+  name: string;
+  run(dir: string, scale: number): Promise<SideResult>;
 }

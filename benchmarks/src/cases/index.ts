@@ -4,6 +4,7 @@ import type { BenchCase } from "../case.js";
 export const loaders: Record<string, () => Promise<{ benchCase: BenchCase }>> = {
   "core-memory": () => import("./core-memory.js"),
   "sql-pg-read": () => import("./sql-pg-read.js"),
+  "sql-pg-read-incremental": () => import("./sql-pg-read-incremental.js"),
   "sql-pg-write": () => import("./sql-pg-write.js"),
   "sql-pg-to-parquet": () => import("./sql-pg-to-parquet.js"),
   "sql-parquet-to-pg": () => import("./sql-parquet-to-pg.js"),
