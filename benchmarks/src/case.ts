@@ -10,6 +10,11 @@ export interface BenchCase {
   description: string;
   /** Generates the input into `dir` (called once, in the parent process). */
   prepare(dir: string, scale: number): Promise<void>;
+  /**
+   * Untimed work in the child process before the measured call, for both sides alike (building an
+   * in-memory input, say): its memory still counts in the peak RSS.
+   */
+  setup?(dir: string, scale: number): Promise<void>;
   /** Runs hygge on the prepared input; called in a fresh child process. */
   hygge(dir: string, scale: number): Promise<SideResult>;
   /** The reference (DuckDB, the raw driver…) doing the same work; called in a fresh child process. */

@@ -9,6 +9,7 @@ const scale = Number(scaleText ?? "1");
 // "hygge", "reference", or "context:N" (the Nth context run).
 const context = side?.startsWith("context:") ? benchCase.context?.[Number(side.slice(8))] : undefined;
 if (side?.startsWith("context:") && !context) throw new Error(`no ${side} in ${caseName}`);
+await benchCase.setup?.(dir!, scale);
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
 const started = performance.now();
