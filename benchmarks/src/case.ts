@@ -10,8 +10,23 @@ export interface BenchCase {
   description: string;
   /** Generates the input into `dir` (called once, in the parent process). */
   prepare(dir: string, scale: number): Promise<void>;
+  /**
+   * Untimed work in the child process before the measured call, for both sides alike (building an
+   * in-memory input, say): its memory still counts in the peak RSS.
+   */
+  setup?(dir: string, scale: number): Promise<void>;
   /** Runs hygge on the prepared input; called in a fresh child process. */
   hygge(dir: string, scale: number): Promise<SideResult>;
-  /** The reference (DuckDB, the raw driver…) doing the same job; called in a fresh child process. */
-  reference: { name: string; run(dir: string, scale: number): Promise<SideResult> };
+  /** The reference (DuckDB, the raw driver…) doing the same work; called in a fresh child process. */
+  reference: Side;
+  /**
+   * Other runs shown for context only (a common but different way to do the job): measured in the
+   * same run and printed with their ratio, labelled "context", never taken as the reference.
+   */
+  context?: Side[];
+}
+
+export interface Side {
+  name: string;
+  run(dir: string, scale: number): Promise<SideResult>;
 }

@@ -6,11 +6,19 @@ const loader = loaders[caseName!];
 if (!loader) throw new Error(`unknown case ${caseName}`);
 const { benchCase } = await loader();
 const scale = Number(scaleText ?? "1");
+// "hygge", "reference", or "context:N" (the Nth context run).
+const context = side?.startsWith("context:") ? benchCase.context?.[Number(side.slice(8))] : undefined;
+if (side?.startsWith("context:") && !context) throw new Error(`no ${side} in ${caseName}`);
+await benchCase.setup?.(dir!, scale);
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
 const started = performance.now();
 const result =
-  side === "hygge" ? await benchCase.hygge(dir!, scale) : await benchCase.reference.run(dir!, scale);
+  side === "hygge"
+    ? await benchCase.hygge(dir!, scale)
+    : context
+      ? await context.run(dir!, scale)
+      : await benchCase.reference.run(dir!, scale);
 const ms = performance.now() - started;
 clearInterval(sampler);
 const maxRssKb = Math.max(peak / 1024, process.resourceUsage().maxRSS);
