@@ -58,7 +58,7 @@ export function statistics(
   let nan = 0;
   for (let i = 0; i < vals.length; i++) {
     const x = vals[i]!;
-    if (x !== x) {
+    if (Number.isNaN(x)) {
       nan++;
       continue;
     }

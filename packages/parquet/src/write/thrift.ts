@@ -96,19 +96,25 @@ const zigzag64 = (n: bigint) => BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
 function writeValue(out: Bytes, v: TValue): void {
   switch (v.type) {
     case BOOL:
-      return out.u8(v.value ? 1 : 2); // list elements only; fields carry it in the header
+      out.u8(v.value ? 1 : 2); // list elements only; fields carry it in the header
+      return;
     case BYTE:
-      return out.u8(v.value & 0xff);
+      out.u8(v.value & 0xff);
+      return;
     case I16:
     case I32:
-      return out.uvarint(zigzag32(v.value));
+      out.uvarint(zigzag32(v.value));
+      return;
     case I64:
-      return out.uvarint64(zigzag64(v.value));
+      out.uvarint64(zigzag64(v.value));
+      return;
     case DOUBLE:
-      return out.f64(v.value);
+      out.f64(v.value);
+      return;
     case BINARY:
       out.uvarint(v.value.length);
-      return out.bytes(v.value);
+      out.bytes(v.value);
+      return;
     case LIST:
       if (v.value.length < 15) out.u8((v.value.length << 4) | v.elem);
       else {
@@ -118,7 +124,8 @@ function writeValue(out: Bytes, v: TValue): void {
       for (const item of v.value) writeValue(out, item);
       return;
     case STRUCT:
-      return writeStruct(out, v.value);
+      writeStruct(out, v.value);
+      return;
   }
 }
 
