@@ -1,4 +1,5 @@
-// Worker thread: decodes row groups into Arrow and hands the buffers to the main thread by transfer.
+// Worker thread: decodes row groups from column-chunk bytes the main thread fetched and
+// transferred, and hands the Arrow buffers back by transfer. It opens no file itself.
 import { parentPort } from "node:worker_threads";
 import { RefusedError } from "./errors.js";
 import { ParquetFile } from "./parquet-file.js";
@@ -6,34 +7,28 @@ import { toWire } from "./transfer.js";
 
 export interface DecodeRequest {
   id: number;
-  path: string;
+  url: string;
+  size: number;
+  /** The file's footer, sent with the first row group of each file. */
+  footer?: Uint8Array;
   rowGroup: number;
   columns?: string[];
+  /** Column-chunk bytes by leaf path. */
+  chunks: [string, Uint8Array][];
 }
 
-let open: { path: string; file: ParquetFile } | undefined;
+let current: ParquetFile | undefined;
 
-let chain: Promise<void> = Promise.resolve();
-
-// Requests are handled one at a time, in order: they share the open file.
-parentPort!.on("message", (request: DecodeRequest | { close: true }) => {
-  chain = chain.then(() => handle(request));
-});
-
-async function handle(request: DecodeRequest | { close: true }): Promise<void> {
-  if ("close" in request) {
-    await open?.file.close().catch(() => undefined);
-    open = undefined;
-    return;
-  }
+parentPort!.on("message", (request: DecodeRequest) => {
   try {
-    if (open?.path !== request.path) {
-      await open?.file.close().catch(() => undefined);
-      open = { path: request.path, file: await ParquetFile.open(request.path) };
-    }
-    const file = open.file;
-    const shapes = file.shapes(request.columns);
-    const batch = await file.readRowGroup(request.rowGroup, shapes, file.schema(shapes));
+    if (request.footer) current = ParquetFile.fromFooter(request.url, request.size, request.footer);
+    if (!current) throw new Error("decoder worker: no footer for this file");
+    const shapes = current.shapes(request.columns);
+    const batch = current.decodeRowGroup(
+      { rowGroup: request.rowGroup, chunks: new Map(request.chunks) },
+      shapes,
+      current.schema(shapes),
+    );
     const transfer = new Set<ArrayBuffer>();
     const children = batch.data.children.map((c) => toWire(c, transfer));
     parentPort!.postMessage({ id: request.id, rows: batch.numRows, children }, [...transfer]);
@@ -44,4 +39,4 @@ async function handle(request: DecodeRequest | { close: true }): Promise<void> {
       hint: error instanceof RefusedError ? error.hint : undefined,
     });
   }
-}
+});
