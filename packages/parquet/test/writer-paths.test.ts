@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { tableFromArrays, Utf8, vectorFromArray } from "apache-arrow";
+import { type Data, makeTable, Utf8, vectorFromArray } from "apache-arrow";
 import { ParquetFile } from "../src/read/parquet-file.js";
 import { compressorFor } from "../src/write/codecs.js";
 import { ParquetFileWriter } from "../src/write/file-writer.js";
