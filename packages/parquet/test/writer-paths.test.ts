@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { type Data, makeTable, Utf8, vectorFromArray } from "apache-arrow";
+import { type Data, type Field, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { ParquetFile } from "../src/read/parquet-file.js";
 import { compressorFor } from "../src/write/codecs.js";
 import { ParquetFileWriter } from "../src/write/file-writer.js";
@@ -11,10 +11,10 @@ import { q, sql, tempDir } from "./helpers.js";
 describe("the writer's fast column path and its off switch", () => {
   it("writes the same values, statistics and key-value metadata with the fast path on and off", async () => {
     const dir = await tempDir("paths");
-    const table = tableFromArrays({
-      id: new BigInt64Array([1n, -9223372036854775808n, 9223372036854775807n, 4n]),
-      n: new Int32Array([7, -2, 0, 2147483647]),
-      x: new Float64Array([1.5, Number.NaN, -0, 2.25]),
+    const table = new Table({
+      id: vectorFromArray(new BigInt64Array([1n, -9223372036854775808n, 9223372036854775807n, 4n])),
+      n: vectorFromArray(new Int32Array([7, -2, 0, 2147483647])),
+      x: vectorFromArray(new Float64Array([1.5, Number.NaN, -0, 2.25])),
       s: vectorFromArray(
         ["a", "a long string value that is longer than sixteen bytes ✓", "", "zz"],
         new Utf8(),
@@ -32,7 +32,7 @@ describe("the writer's fast column path and its off switch", () => {
         kvMetadata: [{ key: "k", value: "v" }],
         fast,
       });
-      const columns = table.schema.fields.map((f) => table.getChild(f.name)!.data);
+      const columns = table.schema.fields.map((f: Field) => table.getChild(f.name)!.data as Data[]);
       writer.writeRowGroup(columns, table.numRows);
       writer.writeRowGroup(columns, table.numRows);
       sizes[String(fast)] = writer.finish();
@@ -43,7 +43,7 @@ describe("the writer's fast column path and its off switch", () => {
     for (const [x, y] of [
       [a, b],
       [b, a],
-    ])
+    ] as const)
       expect(
         await sql(`SELECT * FROM read_parquet(${q(x)}) EXCEPT ALL SELECT * FROM read_parquet(${q(y)})`),
       ).toEqual([]);
