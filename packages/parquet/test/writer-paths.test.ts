@@ -32,7 +32,9 @@ describe("the writer's fast column path and its off switch", () => {
         kvMetadata: [{ key: "k", value: "v" }],
         fast,
       });
-      const columns = table.schema.fields.map((f: Field) => table.getChild(f.name as "id")!.data as unknown as Data[]);
+      const columns = table.schema.fields.map(
+        (f: Field) => table.getChild(f.name as "id")!.data as unknown as Data[],
+      );
       writer.writeRowGroup(columns, table.numRows);
       writer.writeRowGroup(columns, table.numRows);
       sizes[String(fast)] = writer.finish();

@@ -13,22 +13,43 @@ export interface DecodeRequest {
   footer?: Uint8Array;
   rowGroup: number;
   columns?: string[];
-  /** Column-chunk bytes by leaf path. */
-  chunks: [string, Uint8Array][];
+  /** Column-chunk bytes by leaf path; absent when the worker reads a local file itself. */
+  chunks?: [string, Uint8Array][];
+  /** A local file the worker reads itself: the main thread, busy encoding, would delay its reads. */
+  localPath?: string;
 }
 
 let current: ParquetFile | undefined;
+let opened: { path: string; file: ParquetFile } | undefined;
+let chain: Promise<void> = Promise.resolve();
 
+// One at a time, in order: requests share the current file.
 parentPort!.on("message", (request: DecodeRequest) => {
+  chain = chain.then(() => handle(request));
+});
+
+async function fileFor(request: DecodeRequest): Promise<ParquetFile> {
+  if (request.localPath) {
+    if (opened?.path !== request.localPath) {
+      await opened?.file.close().catch(() => undefined);
+      opened = undefined;
+      opened = { path: request.localPath, file: await ParquetFile.open(request.localPath) };
+    }
+    return opened.file;
+  }
+  if (request.footer) current = ParquetFile.fromFooter(request.url, request.size, request.footer);
+  if (!current) throw new Error("decoder worker: no footer for this file");
+  return current;
+}
+
+async function handle(request: DecodeRequest): Promise<void> {
   try {
-    if (request.footer) current = ParquetFile.fromFooter(request.url, request.size, request.footer);
-    if (!current) throw new Error("decoder worker: no footer for this file");
-    const shapes = current.shapes(request.columns);
-    const batch = current.decodeRowGroup(
-      { rowGroup: request.rowGroup, chunks: new Map(request.chunks) },
-      shapes,
-      current.schema(shapes),
-    );
+    const file = await fileFor(request);
+    const shapes = file.shapes(request.columns);
+    const schema = file.schema(shapes);
+    const batch = request.chunks
+      ? file.decodeRowGroup({ rowGroup: request.rowGroup, chunks: new Map(request.chunks) }, shapes, schema)
+      : await file.readRowGroup(request.rowGroup, shapes, schema);
     const transfer = new Set<ArrayBuffer>();
     const children = batch.data.children.map((c) => toWire(c, transfer));
     parentPort!.postMessage({ id: request.id, rows: batch.numRows, children }, [...transfer]);
@@ -39,4 +60,4 @@ parentPort!.on("message", (request: DecodeRequest) => {
       hint: error instanceof RefusedError ? error.hint : undefined,
     });
   }
-});
+}

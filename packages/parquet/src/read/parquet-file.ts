@@ -46,12 +46,15 @@ export class ParquetFile {
     private readonly release?: () => Promise<void>,
   ) {}
 
+  /** The file on the local disk, when it is one: a decoder thread may read it itself. */
+  localPath?: string;
+
   /** Opens a byte source, or a local file by path (closed by close()). */
   static async open(source: ByteSource | string): Promise<ParquetFile> {
-    if (typeof source !== "string") return ParquetFile.read(source);
+    if (typeof source !== "string") return ParquetFile.read(source, undefined);
     const local = await localSource(source);
     try {
-      return await ParquetFile.read(local, () => local.close());
+      return await ParquetFile.read(local, source, () => local.close());
     } catch (error) {
       await local.close().catch(() => undefined);
       throw error;
@@ -63,7 +66,11 @@ export class ParquetFile {
     return new ParquetFile(path, undefined, footer, parquetMetadata(footer), size);
   }
 
-  private static async read(source: ByteSource, release?: () => Promise<void>): Promise<ParquetFile> {
+  private static async read(
+    source: ByteSource,
+    path: string | undefined,
+    release?: () => Promise<void>,
+  ): Promise<ParquetFile> {
     const size = source.size;
     if (size < 12) throw new Error(`file is too short to be Parquet (${size} bytes)`);
     const tailLength = Math.min(size, TAIL);
@@ -92,7 +99,9 @@ export class ParquetFile {
         "the file is encrypted (Parquet modular encryption, plaintext footer)",
         ENCRYPTED_HINT,
       );
-    return new ParquetFile(source.url, source, footer, metadata, size, release);
+    const file = new ParquetFile(source.url, source, footer, metadata, size, release);
+    file.localPath = path ?? source.localPath;
+    return file;
   }
 
   get numRows(): number {

@@ -94,6 +94,24 @@ export class RowGroupDecoder {
   }
 
   async decode(task: RowGroupTask): Promise<RecordBatch> {
+    const localPath = task.file ? task.file.localPath : task.path;
+    if (this.worker && localPath && process.env.HYGGE_PARQUET_LOCAL_WORKER === "1") {
+      // Local fast path, opt-in until measured on a quiet machine: the worker reads a local file
+      // itself, so its reads never wait behind the main thread's synchronous encoding.
+      return this.reply(task, () =>
+        this.send(
+          {
+            id: this.nextId++,
+            url: localPath,
+            size: 0,
+            rowGroup: task.rowGroup,
+            columns: this.columns,
+            localPath,
+          },
+          [],
+        ),
+      );
+    }
     const fetched = this.chain.then(async () => {
       const file = await this.fileOf(task);
       return { file, bytes: await file.fetchRowGroup(task.rowGroup, this.shapesOf(file)) };
@@ -104,9 +122,13 @@ export class RowGroupDecoder {
     );
     const { file, bytes } = await fetched;
     if (!this.worker) return file.decodeRowGroup(bytes, this.shapesOf(file), this.schema);
+    return this.reply(task, () => this.post(file, bytes));
+  }
+
+  private async reply(task: RowGroupTask, send: () => Promise<Reply>): Promise<RecordBatch> {
     let reply: Reply;
     try {
-      reply = await this.post(file, bytes);
+      reply = await send();
     } catch (error) {
       // The chunk bytes went to the dead worker: fetch them again.
       if (error instanceof WorkerGone) return this.decode(task);
@@ -122,6 +144,13 @@ export class RowGroupDecoder {
       children,
     });
     return new RecordBatch(this.schema, data);
+  }
+
+  private send(request: DecodeRequest, transfer: ArrayBuffer[]): Promise<Reply> {
+    return new Promise<Reply>((resolve, reject) => {
+      this.waiting.set(request.id, { resolve, reject });
+      this.worker!.postMessage(request, transfer);
+    });
   }
 
   private post(file: ParquetFile, bytes: RowGroupBytes): Promise<Reply> {
@@ -141,10 +170,7 @@ export class RowGroupDecoder {
       columns: this.columns,
       chunks,
     };
-    return new Promise<Reply>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker!.postMessage(request, [...transfer]);
-    });
+    return this.send(request, [...transfer]);
   }
 
   async close(): Promise<void> {

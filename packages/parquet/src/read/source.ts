@@ -9,6 +9,8 @@ export interface ByteSource {
   url: string;
   size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** The local file, when the bytes are on the local disk (core's FileSource sets it). */
+  localPath?: string;
 }
 
 /** A local file as a byte source; close() releases its handle. */
