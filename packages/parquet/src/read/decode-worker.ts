@@ -1,4 +1,5 @@
-// Worker thread: decodes row groups into Arrow and hands the buffers to the main thread by transfer.
+// Worker thread: decodes row groups from column-chunk bytes the main thread fetched and
+// transferred, and hands the Arrow buffers back by transfer. It opens no file itself.
 import { parentPort } from "node:worker_threads";
 import { RefusedError } from "./errors.js";
 import { ParquetFile } from "./parquet-file.js";
@@ -6,34 +7,49 @@ import { toWire } from "./transfer.js";
 
 export interface DecodeRequest {
   id: number;
-  path: string;
+  url: string;
+  size: number;
+  /** The file's footer, sent with the first row group of each file. */
+  footer?: Uint8Array;
   rowGroup: number;
   columns?: string[];
+  /** Column-chunk bytes by leaf path; absent when the worker reads a local file itself. */
+  chunks?: [string, Uint8Array][];
+  /** A local file the worker reads itself: the main thread, busy encoding, would delay its reads. */
+  localPath?: string;
 }
 
-let open: { path: string; file: ParquetFile } | undefined;
-
+let current: ParquetFile | undefined;
+let opened: { path: string; file: ParquetFile } | undefined;
 let chain: Promise<void> = Promise.resolve();
 
-// Requests are handled one at a time, in order: they share the open file.
-parentPort!.on("message", (request: DecodeRequest | { close: true }) => {
+// One at a time, in order: requests share the current file.
+parentPort!.on("message", (request: DecodeRequest) => {
   chain = chain.then(() => handle(request));
 });
 
-async function handle(request: DecodeRequest | { close: true }): Promise<void> {
-  if ("close" in request) {
-    await open?.file.close().catch(() => undefined);
-    open = undefined;
-    return;
-  }
-  try {
-    if (open?.path !== request.path) {
-      await open?.file.close().catch(() => undefined);
-      open = { path: request.path, file: await ParquetFile.open(request.path) };
+async function fileFor(request: DecodeRequest): Promise<ParquetFile> {
+  if (request.localPath) {
+    if (opened?.path !== request.localPath) {
+      await opened?.file.close().catch(() => undefined);
+      opened = undefined;
+      opened = { path: request.localPath, file: await ParquetFile.open(request.localPath) };
     }
-    const file = open.file;
+    return opened.file;
+  }
+  if (request.footer) current = ParquetFile.fromFooter(request.url, request.size, request.footer);
+  if (!current) throw new Error("decoder worker: no footer for this file");
+  return current;
+}
+
+async function handle(request: DecodeRequest): Promise<void> {
+  try {
+    const file = await fileFor(request);
     const shapes = file.shapes(request.columns);
-    const batch = await file.readRowGroup(request.rowGroup, shapes, file.schema(shapes));
+    const schema = file.schema(shapes);
+    const batch = request.chunks
+      ? file.decodeRowGroup({ rowGroup: request.rowGroup, chunks: new Map(request.chunks) }, shapes, schema)
+      : await file.readRowGroup(request.rowGroup, shapes, schema);
     const transfer = new Set<ArrayBuffer>();
     const children = batch.data.children.map((c) => toWire(c, transfer));
     parentPort!.postMessage({ id: request.id, rows: batch.numRows, children }, [...transfer]);

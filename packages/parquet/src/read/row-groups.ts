@@ -2,13 +2,20 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type Data, makeData, RecordBatch, type Schema, Struct } from "apache-arrow";
+import type { DecodeRequest } from "./decode-worker.js";
 import { RefusedError } from "./errors.js";
-import { ParquetFile } from "./parquet-file.js";
+import { ParquetFile, type RowGroupBytes } from "./parquet-file.js";
 import { fromWire, type WireData } from "./transfer.js";
+import type { Shape } from "./types.js";
 
+/**
+ * A row group to decode: of `file` when given (open on any storage; its owner closes it), else of
+ * the local file at `path` (opened and closed by the decoder). `path` names the file in errors.
+ */
 export interface RowGroupTask {
   path: string;
   rowGroup: number;
+  file?: ParquetFile;
 }
 
 type Reply =
@@ -17,14 +24,19 @@ type Reply =
 
 /**
  * Decodes row groups, in a worker thread when the compiled worker is available (decode runs on
- * another core while the main thread encodes), in this thread otherwise. Set
- * HYGGE_PARQUET_WORKERS=0 to force in-thread decoding.
+ * another core while the main thread encodes), in this thread otherwise. The main thread fetches
+ * each row group's column chunks from the file's byte source and transfers them to the worker,
+ * so the worker works for files on any storage. Set HYGGE_PARQUET_WORKERS=0 to decode in-thread.
  */
 export class RowGroupDecoder {
   private worker?: Worker;
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: unknown) => void }>();
+  /** The local file of the last path task, and the file whose footer the worker holds. */
   private local?: { path: string; file: ParquetFile };
+  private workerFile?: ParquetFile;
+  private readonly shapes = new WeakMap<ParquetFile, Shape[]>();
+  /** Fetches run one at a time, in order (a worker decode overlaps the next fetch). */
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -61,24 +73,64 @@ export class RowGroupDecoder {
     return this.worker !== undefined;
   }
 
-  async decode(task: RowGroupTask): Promise<RecordBatch> {
-    if (!this.worker) {
-      // One at a time: decodes share the open file.
-      const result = this.chain.then(() => this.decodeHere(task));
-      this.chain = result.then(
-        () => undefined,
-        () => undefined,
-      );
-      return result;
+  private shapesOf(file: ParquetFile): Shape[] {
+    let s = this.shapes.get(file);
+    if (!s) {
+      s = file.shapes(this.columns);
+      this.shapes.set(file, s);
     }
-    const id = this.nextId++;
+    return s;
+  }
+
+  private async fileOf(task: RowGroupTask): Promise<ParquetFile> {
+    if (task.file) return task.file;
+    if (this.local?.path !== task.path) {
+      const previous = this.local;
+      this.local = undefined;
+      await previous?.file.close();
+      this.local = { path: task.path, file: await ParquetFile.open(task.path) };
+    }
+    return this.local.file;
+  }
+
+  async decode(task: RowGroupTask): Promise<RecordBatch> {
+    const localPath = task.file ? task.file.localPath : task.path;
+    if (this.worker && localPath && process.env.HYGGE_PARQUET_LOCAL_WORKER === "1") {
+      // Local fast path, opt-in until measured on a quiet machine: the worker reads a local file
+      // itself, so its reads never wait behind the main thread's synchronous encoding.
+      return this.reply(task, () =>
+        this.send(
+          {
+            id: this.nextId++,
+            url: localPath,
+            size: 0,
+            rowGroup: task.rowGroup,
+            columns: this.columns,
+            localPath,
+          },
+          [],
+        ),
+      );
+    }
+    const fetched = this.chain.then(async () => {
+      const file = await this.fileOf(task);
+      return { file, bytes: await file.fetchRowGroup(task.rowGroup, this.shapesOf(file)) };
+    });
+    this.chain = fetched.then(
+      () => undefined,
+      () => undefined,
+    );
+    const { file, bytes } = await fetched;
+    if (!this.worker) return file.decodeRowGroup(bytes, this.shapesOf(file), this.schema);
+    return this.reply(task, () => this.post(file, bytes));
+  }
+
+  private async reply(task: RowGroupTask, send: () => Promise<Reply>): Promise<RecordBatch> {
     let reply: Reply;
     try {
-      reply = await new Promise<Reply>((resolve, reject) => {
-        this.waiting.set(id, { resolve, reject });
-        this.worker!.postMessage({ id, path: task.path, rowGroup: task.rowGroup, columns: this.columns });
-      });
+      reply = await send();
     } catch (error) {
+      // The chunk bytes went to the dead worker: fetch them again.
       if (error instanceof WorkerGone) return this.decode(task);
       throw error;
     }
@@ -94,20 +146,38 @@ export class RowGroupDecoder {
     return new RecordBatch(this.schema, data);
   }
 
-  private async decodeHere(task: RowGroupTask): Promise<RecordBatch> {
-    if (this.local?.path !== task.path) {
-      await this.local?.file.close();
-      this.local = undefined;
-      this.local = { path: task.path, file: await ParquetFile.open(task.path) };
-    }
-    const file = this.local.file;
-    return file.readRowGroup(task.rowGroup, file.shapes(this.columns), this.schema);
+  private send(request: DecodeRequest, transfer: ArrayBuffer[]): Promise<Reply> {
+    return new Promise<Reply>((resolve, reject) => {
+      this.waiting.set(request.id, { resolve, reject });
+      this.worker!.postMessage(request, transfer);
+    });
+  }
+
+  private post(file: ParquetFile, bytes: RowGroupBytes): Promise<Reply> {
+    const id = this.nextId++;
+    // The footer goes once per file; the chunk bytes are transferred, not copied.
+    const footer = this.workerFile === file ? undefined : file.footer.slice();
+    this.workerFile = file;
+    const chunks = [...bytes.chunks];
+    const transfer = new Set<ArrayBuffer>();
+    for (const [, b] of chunks) if (b.buffer instanceof ArrayBuffer) transfer.add(b.buffer);
+    const request: DecodeRequest = {
+      id,
+      url: file.path,
+      size: file.size,
+      footer,
+      rowGroup: bytes.rowGroup,
+      columns: this.columns,
+      chunks,
+    };
+    return this.send(request, [...transfer]);
   }
 
   async close(): Promise<void> {
     await this.chain;
     await this.local?.file.close().catch(() => undefined);
     this.local = undefined;
+    this.workerFile = undefined;
     const worker = this.worker;
     this.worker = undefined;
     for (const w of this.waiting.values()) w.reject(new Error("decoder closed"));

@@ -1,17 +1,25 @@
 import { type Data, type DataType, TimeUnit, Type } from "apache-arrow";
-import type { ColumnChunk, CompressionCodec, SchemaElement } from "hyparquet";
-import { writePageHeader } from "hyparquet-writer/src/datapage.js";
+import type { CompressionCodec, SchemaElement } from "hyparquet";
 import type { Compressor } from "./codecs.js";
 import { buildDictionary } from "./dictionary.js";
 import { ARRAYS, type Gathered, gather, type Physical } from "./gather.js";
+import {
+  type ChunkMeta,
+  codecOf,
+  encodingOf,
+  type PageHeaderFields,
+  typeOf,
+  writePageHeader,
+} from "./metadata.js";
 import { bitPacked, rleRun, varint } from "./rle.js";
 import { UnwritableError } from "./schema.js";
 import { statistics } from "./statistics.js";
+import { BINARY, Bytes, bin, I32, i64, list, struct } from "./thrift.js";
 
 /**
  * A columnar encoder for flat primitive columns: values go from Arrow buffers to Parquet pages
- * without a JS value per row. Anything else (nested, decimal, boolean, fixed-size binary…) goes
- * through hyparquet-writer's generic path.
+ * without a JS value per row. Anything else (nested, sub-millisecond-less timestamps, float16…)
+ * goes through the generic path (generic-column.ts).
  */
 export interface ByteSink {
   offset: number;
@@ -58,14 +66,23 @@ export interface FastColumnOptions {
   dictionary: boolean;
 }
 
-/** Writes one column chunk (dictionary page when it pays, then ~1 MB data pages v1). */
+/** Appends a page: its thrift header, then its (compressed) body. Returns the uncompressed size counted in chunk totals. */
+function appendPage(sink: ByteSink, header: PageHeaderFields, compressed: Uint8Array): number {
+  const h = new Bytes();
+  writePageHeader(h, header);
+  sink.appendBytes(h.result().slice());
+  sink.appendBytes(compressed);
+  return header.uncompressed + h.length;
+}
+
+/** Writes one column chunk (dictionary page when it pays, then ~1 MB data pages v1); returns its ColumnChunk metadata. */
 export function writeFastColumn(
   sink: ByteSink,
   element: SchemaElement,
   physical: Physical,
   parts: Data[],
   options: FastColumnOptions,
-): ColumnChunk {
+): ChunkMeta {
   let g: Gathered;
   try {
     g = gather(parts, physical, element.type_length ?? 0);
@@ -88,18 +105,17 @@ export function writeFastColumn(
     dictionaryOffset = BigInt(sink.offset);
     const body = dict.page;
     const compressed = pack(body);
-    const h0 = sink.offset;
-    writePageHeader(
-      sink as never,
+    uncompressed += appendPage(
+      sink,
       {
         type: "DICTIONARY_PAGE",
-        uncompressed_page_size: body.length,
-        compressed_page_size: compressed.length,
-        dictionary_page_header: { num_values: dict.entries.length, encoding: "PLAIN" },
-      } as never,
+        uncompressed: body.length,
+        compressed: compressed.length,
+        count: dict.entries.length,
+        encoding: "PLAIN",
+      },
+      compressed,
     );
-    uncompressed += body.length + sink.offset - h0;
-    sink.appendBytes(compressed);
     encodings.push("PLAIN");
   }
   const encoding = dict ? "RLE_DICTIONARY" : "PLAIN";
@@ -140,39 +156,30 @@ export function writeFastColumn(
     }
     const body = concat(chunks);
     const compressed = pack(body);
-    const h0 = sink.offset;
-    writePageHeader(
-      sink as never,
-      {
-        type: "DATA_PAGE",
-        uncompressed_page_size: body.length,
-        compressed_page_size: compressed.length,
-        data_page_header: {
-          num_values: n,
-          encoding,
-          definition_level_encoding: "RLE",
-          repetition_level_encoding: "RLE",
-        },
-      } as never,
+    uncompressed += appendPage(
+      sink,
+      { type: "DATA_PAGE", uncompressed: body.length, compressed: compressed.length, count: n, encoding },
+      compressed,
     );
-    uncompressed += body.length + sink.offset - h0;
-    sink.appendBytes(compressed);
   }
-  return {
-    file_offset: BigInt(start),
-    meta_data: {
-      type: physical,
-      encodings,
-      path_in_schema: [element.name],
-      codec: options.codec,
-      num_values: BigInt(g.rows),
-      total_uncompressed_size: BigInt(uncompressed),
-      total_compressed_size: BigInt(sink.offset - start),
-      data_page_offset: dataOffset,
-      dictionary_page_offset: dictionaryOffset,
-      statistics: statistics(g, physical, element, dict?.entries),
-    },
-  } as unknown as ColumnChunk;
+  return struct(
+    [2, i64(start)],
+    [
+      3,
+      struct(
+        [1, typeOf(physical)],
+        [2, list(I32, encodings.map(encodingOf))],
+        [3, list(BINARY, [bin(element.name)])],
+        [4, codecOf(options.codec)],
+        [5, i64(g.rows)],
+        [6, i64(uncompressed)],
+        [7, i64(sink.offset - start)],
+        [9, i64(dataOffset)],
+        [11, dictionaryOffset === undefined ? undefined : i64(dictionaryOffset)],
+        [12, statistics(g, physical, element, dict?.entries)],
+      ),
+    ],
+  );
 }
 
 function bytesPerValue(physical: Physical, element: SchemaElement, g: Gathered, dictionary: boolean): number {
