@@ -10,6 +10,12 @@ import { entityLocation } from "./location.js";
 import type { FileHomeOptions } from "./options.js";
 import { fileSource } from "./source.js";
 
+interface Reading {
+  control: AbortController;
+  /** The format's iterator over the file being read. */
+  file?: AsyncIterator<RecordBatch>;
+}
+
 interface Planned {
   files: FileSource[];
   schema?: Schema;
@@ -22,7 +28,7 @@ interface Planned {
  */
 export class FileHome implements Home {
   /** Reads in progress: aborted by close() even when a read's iterator was dropped mid-way. */
-  private readonly reads = new Set<AbortController>();
+  private readonly reads = new Set<Reading>();
   private readonly formatOptions: Record<string, unknown>;
 
   constructor(
@@ -105,40 +111,56 @@ export class FileHome implements Home {
     return schema;
   }
 
-  /** Ends every read in progress: the formats release their handles and threads on the abort. */
+  /**
+   * Ends every read in progress, even one whose iterator was dropped mid-way: the formats see the
+   * abort, and the file being read is closed (its iterator returned) before this resolves.
+   */
   async close(): Promise<void> {
-    for (const read of this.reads) read.abort(new Error("the home was closed"));
+    const reads = [...this.reads];
     this.reads.clear();
+    for (const read of reads) read.control.abort(new Error("the home was closed"));
+    await Promise.all(reads.map((read) => read.file?.return?.().catch(() => undefined)));
   }
 
   async *read(ctx: ReadContext): AsyncGenerator<RecordBatch> {
-    const control = new AbortController();
-    const stop = () => control.abort(ctx.signal.reason);
+    const read: Reading = { control: new AbortController() };
+    const signal = read.control.signal;
+    const stop = () => read.control.abort(ctx.signal.reason);
     if (ctx.signal.aborted) stop();
     ctx.signal.addEventListener("abort", stop, { once: true });
-    this.reads.add(control);
+    this.reads.add(read);
     try {
-      const { files, schema } = await this.plan(ctx, control.signal);
+      const { files, schema } = await this.plan(ctx, signal);
       if (!schema) return;
-      const fctx = formatContext(this.create, control.signal, ctx.entity ?? this.create.entity, ctx.flow);
+      const fctx = formatContext(this.create, signal, ctx.entity ?? this.create.entity, ctx.flow);
       let yielded = false;
       for (const file of files) {
-        if (control.signal.aborted) throw this.aborted(control.signal);
+        if (signal.aborted) throw this.aborted(signal);
+        const batches = this.engine.format.read(file, schema, this.formatOptions, fctx)[Symbol.asyncIterator]();
+        read.file = batches;
+        let done = false;
         try {
-          for await (const batch of this.engine.format.read(file, schema, this.formatOptions, fctx)) {
-            if (control.signal.aborted) throw this.aborted(control.signal);
+          for (;;) {
+            const next = await batches.next();
+            if (next.done) break;
+            if (signal.aborted) throw this.aborted(signal);
             yielded = true;
-            yield batch;
+            yield next.value;
           }
+          done = true;
         } catch (error) {
-          if (control.signal.aborted) throw this.aborted(control.signal);
+          if (signal.aborted) throw this.aborted(signal);
           throw readFailed(this.engine, file.url, error, "data");
+        } finally {
+          read.file = undefined;
+          // Stopped early (an error, the consumer returned): the format releases the file now.
+          if (!done) await batches.return?.().catch(() => undefined);
         }
       }
       if (!yielded) yield emptyBatch(schema);
     } finally {
       ctx.signal.removeEventListener("abort", stop);
-      this.reads.delete(control);
+      this.reads.delete(read);
     }
   }
 
