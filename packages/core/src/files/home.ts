@@ -136,7 +136,9 @@ export class FileHome implements Home {
       let yielded = false;
       for (const file of files) {
         if (signal.aborted) throw this.aborted(signal);
-        const batches = this.engine.format.read(file, schema, this.formatOptions, fctx)[Symbol.asyncIterator]();
+        const batches = this.engine.format
+          .read(file, schema, this.formatOptions, fctx)
+          [Symbol.asyncIterator]();
         read.file = batches;
         let done = false;
         try {

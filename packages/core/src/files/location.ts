@@ -34,7 +34,9 @@ export function entityPath(path: string, entity: string | undefined, plugin: str
   if (entity === undefined) return path;
   checkEntityName(entity, plugin);
   if (path.includes("{entity}")) return path.split("{entity}").join(entity);
-  return `${path.replace(/\/+$/, "")}/${entity}`;
+  // A URL's query (`?sv=…`) stays at the end.
+  const query = URL_PATH.test(path) ? (/[?#].*$/.exec(path)?.[0] ?? "") : "";
+  return `${path.slice(0, path.length - query.length).replace(/\/+$/, "")}/${entity}${query}`;
 }
 
 /**
