@@ -57,7 +57,8 @@ export const parquetFormat = defineFormat({
     // Slices of a row group share its buffers: small batches keep the flow queue from holding
     // several whole row groups at once.
     const batchSize = options.batch_size ?? DEFAULT_BATCH_ROWS;
-    const decoder = new RowGroupDecoder(schema, options.columns, rows >= WORKER_MIN_ROWS && groups > 1);
+    // The worker is chosen per file (the format sees one file at a time).
+    const decoder = new RowGroupDecoder(schema, options.columns, rows >= WORKER_MIN_ROWS);
     // A read abandoned mid-way (the home closed, the run cancelled) releases the file and thread now.
     const release = () => void decoder.close().catch(() => undefined);
     ctx.signal.addEventListener("abort", release, { once: true });
