@@ -1,39 +1,16 @@
 import type { HyggePlugin } from "@hygge/core";
-import { ParquetHome } from "./home.js";
-import { homeOptions, storeOptions } from "./options.js";
-import { entityLocation } from "./paths.js";
-import { ParquetStore } from "./store.js";
+import { parquetFormat } from "./format.js";
 
-export { ParquetHome } from "./home.js";
+export { parquetFormat } from "./format.js";
 export type { Compression, ParquetHomeOptions, ParquetStoreOptions } from "./options.js";
-export { ParquetStore } from "./store.js";
 
-const where = (path: string, ctx: { projectDir: string; entity?: string }) => {
-  try {
-    return entityLocation(path, ctx.projectDir, ctx.entity);
-  } catch {
-    return path;
-  }
-};
-
+/**
+ * Parquet as a format: core's file engine turns it into the `parquet` home and store, on the local
+ * disk and on every storage a plugin provides.
+ */
 const plugin = {
   name: "@hygge/parquet",
-  homes: {
-    parquet: {
-      options: homeOptions,
-      create: (options, ctx) => new ParquetHome(options, ctx),
-      describe: (options, ctx) =>
-        `parquet ${where(options.path, ctx)}${options.columns ? ` (columns ${options.columns.join(", ")})` : ""}`,
-    },
-  },
-  stores: {
-    parquet: {
-      options: storeOptions,
-      runTypes: ["full_drop", "incremental"],
-      create: (options, ctx) => new ParquetStore(options, ctx),
-      describe: (options, ctx) => `parquet ${where(options.path, ctx)} (${options.compression})`,
-    },
-  },
+  formats: { parquet: parquetFormat },
 } satisfies HyggePlugin;
 
 export default plugin;

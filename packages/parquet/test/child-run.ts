@@ -55,12 +55,13 @@ function readableCopy(): { cwd: string; dist: string; node: string } {
 export function childRun(dir: string, run: Child): Promise<ChildResult> {
   const where = run.asNobody ? readableCopy() : { cwd: pkg, dist, node: process.execPath };
   const script = `
-    import { runFlow } from "@hygge/core";
+    import { Registry, runFlow } from "@hygge/core";
     import { memoryHome, sequenceBatches } from "@hygge/core/testing";
     import plugin from ${JSON.stringify(where.dist)};
     const logger = { debug() {}, info() {}, warn(m) { console.log("warn: " + m); } };
     const ctx = { flow: "k", entity: "orders", projectDir: ${JSON.stringify(dir)}, connections: {}, resources: { get: async (_k, c) => c() }, logger };
-    const store = await plugin.stores.parquet.create(plugin.stores.parquet.options.parse({ path: "out", max_rows_per_file: 300 }), ctx);
+    const stores = new Registry([plugin]).store("parquet").definition;
+    const store = await stores.create(stores.options.parse({ path: "out", max_rows_per_file: 300 }), ctx);
     console.log("ready");
     try {
       await runFlow({ flow: "k", entity: "orders", home: memoryHome(sequenceBatches(${run.count}, 20, ${run.start ?? 0}), { delayMs: ${run.delayMs ?? 0} }), store${

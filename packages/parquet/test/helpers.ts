@@ -3,13 +3,11 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import type { CreateContext } from "@hygge/core";
-import { silentLogger } from "@hygge/core";
+import type { CommitState, CreateContext, Home, Store } from "@hygge/core";
+import { Registry, silentLogger } from "@hygge/core";
 import { afterAll } from "@jest/globals";
 import type { RecordBatch } from "apache-arrow";
-import { ParquetHome } from "../src/home.js";
-import { homeOptions, storeOptions } from "../src/options.js";
-import { ParquetStore } from "../src/store.js";
+import plugin from "../src/index.js";
 
 const dirs: string[] = [];
 
@@ -36,15 +34,32 @@ export function createContext(projectDir: string, entity?: string): CreateContex
   };
 }
 
+const registry = new Registry([plugin]);
+
+/** A `type: parquet` store (core's file store over the Parquet format), as a flow would make it. */
+export type TestStore = Omit<Store, "abort"> & {
+  abort(error?: unknown): Promise<void>;
+  committedState(): Promise<CommitState | undefined>;
+  /** Everything up to the commit point, then nothing: a crash right after it. */
+  _prepareCommit(state: CommitState): Promise<{ files: string[] }>;
+};
+
 export function makeStore(projectDir: string, entity: string | undefined, options: Record<string, unknown>) {
-  return new ParquetStore(storeOptions.parse(options), createContext(projectDir, entity));
+  const { definition } = registry.store("parquet");
+  return definition.create(
+    definition.options.parse(options),
+    createContext(projectDir, entity),
+  ) as unknown as TestStore;
 }
 
 export function makeHome(projectDir: string, entity: string | undefined, options: Record<string, unknown>) {
-  return new ParquetHome(homeOptions.parse(options), createContext(projectDir, entity));
+  const { definition } = registry.home("parquet");
+  return definition.create(definition.options.parse(options), createContext(projectDir, entity)) as Home & {
+    close(): Promise<void>;
+  };
 }
 
-export async function readAll(home: ParquetHome, entity?: string): Promise<RecordBatch[]> {
+export async function readAll(home: Home, entity?: string): Promise<RecordBatch[]> {
   const out: RecordBatch[] = [];
   const ctx = { signal: new AbortController().signal, flow: "test", entity, runType: "full_drop" as const };
   for await (const b of home.read(ctx)) out.push(b);

@@ -157,18 +157,20 @@ describe("INT96 timestamps", () => {
     "refused in the decoder worker thread (from the build) with the same message and hint",
     async () => {
       const dir = await tempDir("int96-worker");
-      const many = Array.from({ length: 60_000 }, (_, i) => int96(1704070800000000n + BigInt(i)));
+      const many = Array.from({ length: 100_000 }, (_, i) => int96(1704070800000000n + BigInt(i)));
       await mkdir(join(dir, "src"));
       await int96File(join(dir, "src"), many, "a.parquet");
       const bad = join(dir, "src", "b.parquet");
       await int96File(join(dir, "src"), [...many, int96(0n, 999n)], "b.parquet");
       const pkg = fileURLToPath(new URL("..", import.meta.url));
       const script = `
-      import { runFlow } from "@hygge/core";
+      import { Registry, runFlow } from "@hygge/core";
       import plugin from ${JSON.stringify(join(pkg, "dist", "index.js"))};
+      const homes = new Registry([plugin]).home("parquet").definition;
+      const stores = new Registry([plugin]).store("parquet").definition;
       const ctx = { flow: "w", projectDir: ${JSON.stringify(dir)}, connections: {}, resources: { get: async (_k, c) => c() }, logger: { debug() {}, info() {}, warn() {} } };
-      const home = plugin.homes.parquet.create(plugin.homes.parquet.options.parse({ path: "src" }), ctx);
-      const store = plugin.stores.parquet.create(plugin.stores.parquet.options.parse({ path: "out" }), ctx);
+      const home = homes.create(homes.options.parse({ path: "src" }), ctx);
+      const store = stores.create(stores.options.parse({ path: "out" }), ctx);
       const { RowGroupDecoder } = await import(${JSON.stringify(join(pkg, "dist", "read", "row-groups.js"))});
       const probe = new RowGroupDecoder(await home.schema({ signal: new AbortController().signal, flow: "w", runType: "full_drop" }), undefined);
       console.log("threaded=" + probe.threaded);

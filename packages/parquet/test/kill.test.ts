@@ -78,10 +78,10 @@ describe("a store killed at random moments", () => {
 describe("an incremental publish killed at each of its steps", () => {
   // What a reader sees right after the kill, before any other run: the run's files appear at once.
   const points = [
-    ["parquet:after-intent", "old"],
-    ["parquet:after-link", "old"],
-    ["parquet:mid-publish", "none"],
-    ["parquet:before-state", "new"],
+    ["files:after-intent", "old"],
+    ["files:after-link", "old"],
+    ["files:mid-publish", "none"],
+    ["files:before-state", "new"],
   ] as const;
   const rows = (n: number) => ({ lo: 0, hi: n - 1, n });
   for (const [point, seen] of points) {

@@ -57,15 +57,17 @@ describe("large row groups and the worker-thread decoder", () => {
       await sql(`COPY (SELECT i AS id, [i, NULL] AS l, {'a': i, 'b': 'x' || i} AS s, 'n' || (i % 7) AS name,
       (i / 7)::DECIMAL(38,10) AS big, (i * 1.5) AS wide_dec FROM range(120000) r(i)) TO ${q(join(dir, "src.parquet"))} (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
       const script = `
-      import { runFlow } from "@hygge/core";
+      import { Registry, runFlow } from "@hygge/core";
       import plugin from ${JSON.stringify(join(pkg, "dist", "index.js"))};
+      const homes = new Registry([plugin]).home("parquet").definition;
+      const stores = new Registry([plugin]).store("parquet").definition;
       const ctx = { flow: "w", projectDir: ${JSON.stringify(dir)}, connections: {}, resources: { get: async (_k, c) => c() }, logger: { debug() {}, info() {}, warn() {} } };
-      const home = await plugin.homes.parquet.create(plugin.homes.parquet.options.parse({ path: "src.parquet" }), ctx);
+      const home = await homes.create(homes.options.parse({ path: "src.parquet" }), ctx);
       const { RowGroupDecoder } = await import(${JSON.stringify(join(pkg, "dist", "read", "row-groups.js"))});
       const probe = new RowGroupDecoder((await home.schema({ signal: new AbortController().signal, flow: "w", runType: "full_drop" })), undefined);
       console.log("threaded=" + probe.threaded);
       await probe.close();
-      const store = await plugin.stores.parquet.create(plugin.stores.parquet.options.parse({ path: "out" }), ctx);
+      const store = await stores.create(stores.options.parse({ path: "out" }), ctx);
       const report = await runFlow({ flow: "w", home, store });
       console.log("rows=" + report.rows);`;
       const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: pkg });

@@ -1,6 +1,6 @@
 import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { isHyggeError, runFlow } from "@hygge/core";
+import { isHyggeError, Registry, runFlow } from "@hygge/core";
 import { memoryHome, sequenceBatches } from "@hygge/core/testing";
 import { describe, expect, it } from "@jest/globals";
 import plugin from "../src/index.js";
@@ -175,20 +175,22 @@ describe("the parquet store's publish protocol", () => {
   it("create() and describe() touch nothing on disk (dry-run)", async () => {
     const dir = await tempDir("dry");
     const ctx = createContext(dir, "orders");
-    const options = plugin.stores.parquet.options.parse({ path: "out" });
-    await plugin.stores.parquet.create(options, ctx);
-    expect(plugin.stores.parquet.describe(options, ctx)).toContain(join(dir, "out", "orders"));
-    const home = plugin.homes.parquet.options.parse({ path: "in" });
-    await plugin.homes.parquet.create(home, ctx);
+    const stores = new Registry([plugin]).store("parquet").definition;
+    const homes = new Registry([plugin]).home("parquet").definition;
+    const options = stores.options.parse({ path: "out" });
+    await stores.create(options, ctx);
+    expect(stores.describe?.(options, ctx)).toContain(join(dir, "out", "orders"));
+    const home = homes.options.parse({ path: "in" });
+    await homes.create(home, ctx);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it("rejects unknown options and a file_name without {seq}", () => {
-    expect(plugin.stores.parquet.options.safeParse({ path: "x", compresion: "zstd" }).success).toBe(false);
-    expect(plugin.stores.parquet.options.safeParse({ path: "x", file_name: "data.parquet" }).success).toBe(
-      false,
-    );
-    expect(plugin.homes.parquet.options.safeParse({ path: "x", batch_size: 0 }).success).toBe(false);
+    const stores = new Registry([plugin]).store("parquet").definition;
+    const homes = new Registry([plugin]).home("parquet").definition;
+    expect(stores.options.safeParse({ path: "x", compresion: "zstd" }).success).toBe(false);
+    expect(stores.options.safeParse({ path: "x", file_name: "data.parquet" }).success).toBe(false);
+    expect(homes.options.safeParse({ path: "x", batch_size: 0 }).success).toBe(false);
   });
 });
 

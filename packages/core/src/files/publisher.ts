@@ -25,6 +25,11 @@ export interface PublishRun {
   name: FileNamer;
   replaceExisting: boolean;
   signal: AbortSignal;
+  /**
+   * Name endings of the format's data files (`[".parquet"]`): an incremental run refuses to start
+   * when such a file already there would sort after its new names. Absent: every file counts.
+   */
+  extensions?: readonly string[];
 }
 
 export interface Publisher {
@@ -44,6 +49,11 @@ export interface Publisher {
    * (see ARCHITECTURE §4 for what they see while it runs). `files` are the run's files, in order.
    */
   commit(state: CommitState, files: string[], nextSeq: number): Promise<void>;
+  /**
+   * For crash tests: everything `commit` does up to and including its commit point, nothing after
+   * (as if the process died right there). Resolves to what was recorded (it holds `files`).
+   */
+  prepare?(state: CommitState, files: string[], nextSeq: number): Promise<{ files: string[] }>;
   /** Drops the run's staged files, unless the run reached its commit point. */
   abort(): Promise<void>;
   /** The committed state, after finishing any committed but unfinished publish. */

@@ -1,12 +1,11 @@
 import { join } from "node:path";
-import type { Logger, RunType } from "@hygge/core";
-import { HyggeError } from "@hygge/core";
+import type { Logger, RunType } from "../../contracts/common.js";
+import { HyggeError } from "../../errors.js";
+import { byBytes } from "../listing.js";
+import type { FileNamer } from "../naming.js";
 import { entriesOf, foreignEntries, foreignRefused, hyggeFiles } from "./foreign.js";
+import { type Intent, readState } from "./intent.js";
 import { clearLinks, exists, isMountPoint, mirrorTree } from "./link-tree.js";
-import type { FileNamer } from "./naming.js";
-import { type Intent, readState } from "./publish.js";
-
-const PLUGIN = "@hygge/parquet";
 
 /** What `open()` checks before it creates anything: a refused run leaves the disk as it was. */
 export interface OpenChecks {
@@ -16,16 +15,21 @@ export interface OpenChecks {
   runType: RunType;
   replaceExisting: boolean;
   name: FileNamer;
+  plugin: string;
 }
 
 /** A folder on another file system than its parent can be neither renamed nor renamed into. */
-export async function refuseMountPoint(folder: string, entity: string | undefined): Promise<void> {
+export async function refuseMountPoint(
+  folder: string,
+  entity: string | undefined,
+  plugin: string,
+): Promise<void> {
   if (await isMountPoint(folder))
     throw new HyggeError(
       "CONFIG_INVALID",
       `${folder} is a mount point: hygge stages next to it and publishes by renaming, which cannot cross file systems`,
       {
-        plugin: PLUGIN,
+        plugin,
         entity,
         subject: folder,
         hint: "point the store's path at a folder inside the mounted file system (e.g. <mount>/lake)",
@@ -39,13 +43,19 @@ export async function refuseForeign(c: OpenChecks): Promise<void> {
   const entries = await entriesOf(c.folder);
   const stored = await readState(c.book);
   const foreign = foreignEntries(entries, hyggeFiles(stored, entries, c.name));
-  if (foreign.length > 0) throw foreignRefused(c.folder, c.entity, foreign, stored === undefined);
+  if (foreign.length > 0) throw foreignRefused(c.folder, c.entity, foreign, stored === undefined, c.plugin);
 }
 
-/** New incremental names must sort after every Parquet file already there. */
-export function refuseUnsortable(folder: string, first: string, existing: readonly string[]): void {
+/** New incremental names must sort after every data file (of the format's extensions) already there. */
+export function refuseUnsortable(
+  folder: string,
+  first: string,
+  existing: readonly string[],
+  extensions: readonly string[],
+  plugin: string,
+): void {
   const last = existing
-    .filter((f) => f.endsWith(".parquet"))
+    .filter((f) => extensions.some((e) => f.endsWith(e)))
     .sort(byBytes)
     .at(-1);
   if (last !== undefined && byBytes(first, last) <= 0)
@@ -53,15 +63,11 @@ export function refuseUnsortable(folder: string, first: string, existing: readon
       "STORE_WRITE_FAILED",
       `new files (${first}) would not sort after ${join(folder, last)}`,
       {
-        plugin: PLUGIN,
+        plugin,
         subject: folder,
         hint: "use a file_name pattern that starts with {seq} or {run}, or move the odd file away",
       },
     );
-}
-
-export function byBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 export interface PlanInput {
@@ -75,6 +81,7 @@ export interface PlanInput {
   name: FileNamer;
   replaceExisting: boolean;
   logger: Logger;
+  plugin: string;
 }
 
 /**
@@ -88,7 +95,7 @@ export async function planPublish(p: PlanInput): Promise<Pick<Intent, "replace" 
   if (p.runType === "full_drop") {
     const foreign = foreignEntries(entries, ours);
     if (foreign.length > 0 && !p.replaceExisting)
-      throw foreignRefused(p.folder, p.entity, foreign, false, true);
+      throw foreignRefused(p.folder, p.entity, foreign, false, p.plugin, true);
     return { replace: entries.map((e) => e.name), published: p.files };
   }
   const published = [...entries.filter((e) => ours.has(e.name)).map((e) => e.name), ...p.files];

@@ -1,9 +1,8 @@
 import { readdir } from "node:fs/promises";
-import { HyggeError } from "@hygge/core";
-import type { FileNamer } from "./naming.js";
-import type { StoredState } from "./publish.js";
+import { HyggeError } from "../../errors.js";
+import type { FileNamer } from "../naming.js";
+import type { StoredState } from "./intent.js";
 
-const PLUGIN = "@hygge/parquet";
 const SHOWN = 5;
 
 export interface Entry {
@@ -48,6 +47,7 @@ export function foreignRefused(
   entity: string | undefined,
   foreign: Entry[],
   neverPublished: boolean,
+  plugin: string,
   during = false,
 ): HyggeError {
   const names = foreign.map((e) => (e.dir ? `${e.name}/` : e.name));
@@ -60,7 +60,7 @@ export function foreignRefused(
       ? `${folder} already holds ${what}, and hygge has never published there`
       : `${folder} holds ${what} next to hygge's files`;
   return new HyggeError("STORE_WRITE_FAILED", `${why}; a full_drop would replace the whole folder`, {
-    plugin: PLUGIN,
+    plugin,
     entity,
     subject: folder,
     details: { folder, foreign: names },

@@ -1,13 +1,14 @@
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { CommitState, RunType } from "@hygge/core";
-import { faultPoint } from "@hygge/core";
+import type { RunType } from "../../contracts/common.js";
+import type { CommitState } from "../../contracts/store.js";
+import { faultPoint } from "../../fault.js";
 import { clearLinks, copyAttributes, exists, fsyncPath, mirrorTree, reconcile } from "./link-tree.js";
 
 export { fsyncPath } from "./link-tree.js";
 
 /**
- * The publish protocol (README "How the store publishes"). Bookkeeping lives in `book`
+ * The local disk's publish protocol (ARCHITECTURE §4, README "How a file store publishes"). Bookkeeping lives in `book`
  * (`<parent>/.hygge/<entity>/`), never inside the published `folder`.
  *
  * - `staging-<run>/`   files being written by run <run>, already under their final names; for an
@@ -113,11 +114,11 @@ export async function applyIntent(
         if (!fresh) await mirrorTree(folder, staging, own, false);
         await copyAttributes(folder, staging, false);
       } else await clearLinks(staging, own);
-      faultPoint("parquet:after-link"); // staging is the complete new folder; nothing published
+      faultPoint("files:after-link"); // staging is the complete new folder; nothing published
     });
     if (await exists(trash)) kept = await reconcile(trash, folder, intent.runId, own);
   } else await publishFileByFile(book, folder, intent);
-  faultPoint("parquet:before-state");
+  faultPoint("files:before-state");
   await writeJsonAtomic(book, STATE, {
     version: 1,
     state: intent.state,
@@ -144,7 +145,7 @@ async function swapIn(book: string, folder: string, intent: Intent, prepare: () 
       await prepare();
       if (await exists(folder)) await rename(folder, trash);
     }
-    faultPoint("parquet:mid-publish");
+    faultPoint("files:mid-publish");
     await rename(staging, folder);
     await fsyncPath(parent);
     await fsyncPath(book);
@@ -191,7 +192,7 @@ async function publishFileByFile(book: string, folder: string, intent: Intent): 
     const from = join(staging, name);
     if (await exists(from)) await rename(from, join(folder, name));
     else if (!(await exists(join(folder, name)))) missing.push(name);
-    if (name === intent.files[0]) faultPoint("parquet:mid-publish");
+    if (name === intent.files[0]) faultPoint("files:mid-publish");
   }
   if (missing.length > 0) {
     // Take this run's files back out: the state stays where it was, so the next run reads them again.

@@ -1,0 +1,184 @@
+import { makeData, RecordBatch, type Schema, Struct, vectorFromArray } from "apache-arrow";
+import { schemaDifference } from "../arrow/schema.js";
+import type { FileSource } from "../contracts/format.js";
+import type { Home, ReadContext } from "../contracts/home.js";
+import type { CreateContext } from "../contracts/plugin.js";
+import { HyggeError } from "../errors.js";
+import { type FileEngine, formatContext, formatOptions, readFailed } from "./engine.js";
+import { listFiles } from "./listing.js";
+import { entityLocation } from "./location.js";
+import type { FileHomeOptions } from "./options.js";
+import { fileSource } from "./source.js";
+
+interface Reading {
+  control: AbortController;
+  /** The format's iterator over the file being read. */
+  file?: AsyncIterator<RecordBatch>;
+}
+
+interface Planned {
+  files: FileSource[];
+  schema?: Schema;
+  where: string;
+}
+
+/**
+ * Reads the files of an entity (a file, a folder or a glob, on any storage) in key order, one at
+ * a time, streaming, through the format. Every file must have the first one's schema.
+ */
+export class FileHome implements Home {
+  /** Reads in progress: aborted by close() even when a read's iterator was dropped mid-way. */
+  private readonly reads = new Set<Reading>();
+  private readonly formatOptions: Record<string, unknown>;
+
+  constructor(
+    private readonly engine: FileEngine,
+    private readonly options: FileHomeOptions,
+    private readonly create: CreateContext,
+  ) {
+    this.formatOptions = formatOptions(engine.format.readOptions.shape, options);
+  }
+
+  private async sources(ctx: ReadContext): Promise<{ files: FileSource[]; where: string }> {
+    const { storage, path } = await entityLocation(
+      this.engine.registry,
+      this.create,
+      this.options,
+      ctx.entity ?? this.create.entity,
+      this.engine.plugin,
+    );
+    const objects = await listFiles(
+      storage,
+      path,
+      this.engine.format.extensions,
+      this.engine.plugin,
+      ctx.signal,
+    );
+    return { files: objects.map((o) => fileSource(storage, o)), where: storage.url(path) };
+  }
+
+  /** Lists the files and checks, reading as little as the format can, that they share one schema. */
+  private async plan(ctx: ReadContext, signal = ctx.signal): Promise<Planned> {
+    const { files, where } = await this.sources(ctx);
+    const fctx = formatContext(this.create, signal, ctx.entity ?? this.create.entity, ctx.flow);
+    let schema: Schema | undefined;
+    let first = "";
+    for (const file of files) {
+      if (signal.aborted) throw this.aborted(signal);
+      const s = await this.engine.format
+        .schema(file, this.formatOptions, fctx)
+        .catch((e: unknown) => Promise.reject(readFailed(this.engine, file.url, e, "schema")));
+      if (!schema) {
+        schema = s;
+        first = file.url;
+        continue;
+      }
+      const diff = schemaDifference(schema, s);
+      if (diff)
+        throw new HyggeError("SCHEMA_MISMATCH", `${file.url} does not have the schema of ${first}: ${diff}`, {
+          plugin: this.engine.plugin,
+          subject: file.url,
+          hint: "every file of an entity must have the same columns and types; move the odd file elsewhere or select common `columns`",
+        });
+    }
+    return { files, schema, where };
+  }
+
+  async estimateRows(ctx: ReadContext): Promise<number | undefined> {
+    const rows = this.engine.format.rows;
+    if (!rows) return undefined;
+    const { files } = await this.sources(ctx);
+    const fctx = formatContext(this.create, ctx.signal, ctx.entity ?? this.create.entity, ctx.flow);
+    let total = 0;
+    for (const file of files) {
+      const n = await rows(file, this.formatOptions, fctx).catch((e: unknown) =>
+        Promise.reject(readFailed(this.engine, file.url, e, "row count")),
+      );
+      if (n === undefined) return undefined;
+      total += n;
+    }
+    return total;
+  }
+
+  async schema(ctx: ReadContext): Promise<Schema> {
+    const { schema, where } = await this.plan(ctx);
+    if (!schema)
+      throw new HyggeError("HOME_READ_FAILED", `no ${this.engine.type} files at ${where}`, {
+        plugin: this.engine.plugin,
+        subject: where,
+        hint: `check \`path\`: a folder is read for files ending ${this.engine.format.extensions.join(", ")}`,
+      });
+    return schema;
+  }
+
+  /**
+   * Ends every read in progress, even one whose iterator was dropped mid-way: the formats see the
+   * abort, and the file being read is closed (its iterator returned) before this resolves.
+   */
+  async close(): Promise<void> {
+    const reads = [...this.reads];
+    this.reads.clear();
+    for (const read of reads) read.control.abort(new Error("the home was closed"));
+    await Promise.all(reads.map((read) => read.file?.return?.().catch(() => undefined)));
+  }
+
+  async *read(ctx: ReadContext): AsyncGenerator<RecordBatch> {
+    const read: Reading = { control: new AbortController() };
+    const signal = read.control.signal;
+    const stop = () => read.control.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) stop();
+    ctx.signal.addEventListener("abort", stop, { once: true });
+    this.reads.add(read);
+    try {
+      const { files, schema } = await this.plan(ctx, signal);
+      if (!schema) return;
+      const fctx = formatContext(this.create, signal, ctx.entity ?? this.create.entity, ctx.flow);
+      let yielded = false;
+      for (const file of files) {
+        if (signal.aborted) throw this.aborted(signal);
+        const batches = this.engine.format
+          .read(file, schema, this.formatOptions, fctx)
+          [Symbol.asyncIterator]();
+        read.file = batches;
+        let done = false;
+        try {
+          for (;;) {
+            const next = await batches.next();
+            if (next.done) break;
+            if (signal.aborted) throw this.aborted(signal);
+            yielded = true;
+            yield next.value;
+          }
+          done = true;
+        } catch (error) {
+          if (signal.aborted) throw this.aborted(signal);
+          throw readFailed(this.engine, file.url, error, "data");
+        } finally {
+          read.file = undefined;
+          // Stopped early (an error, the consumer returned): the format releases the file now.
+          if (!done) await batches.return?.().catch(() => undefined);
+        }
+      }
+      if (!yielded) yield emptyBatch(schema);
+    } finally {
+      ctx.signal.removeEventListener("abort", stop);
+      this.reads.delete(read);
+    }
+  }
+
+  private aborted(signal: AbortSignal): HyggeError {
+    return new HyggeError("ABORTED", "reading was cancelled", {
+      plugin: this.engine.plugin,
+      cause: signal.reason,
+    });
+  }
+}
+
+/** Zero rows that still carry the schema, so an empty source gives an empty destination. */
+function emptyBatch(schema: Schema): RecordBatch {
+  const children = schema.fields.map((f) => vectorFromArray([], f.type).data[0]!);
+  return new RecordBatch(
+    schema,
+    makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children }),
+  );
+}

@@ -1,0 +1,220 @@
+import { rm } from "node:fs/promises";
+import type { RecordBatch, Schema } from "apache-arrow";
+import type { FormatWriter } from "../contracts/format.js";
+import type { CreateContext } from "../contracts/plugin.js";
+import type { CommitReport, CommitState, Store, WriteContext } from "../contracts/store.js";
+import { HyggeError, isHyggeError } from "../errors.js";
+import { type FileEngine, formatContext, formatOptions } from "./engine.js";
+import { LocalPublisher } from "./local/publisher.js";
+import { checkStoreFolder, entityLocation, publishKeys } from "./location.js";
+import { type FileNamer, fileNamer } from "./naming.js";
+import { createObjectPublisher } from "./object/index.js";
+import type { FileStoreOptions } from "./options.js";
+import type { Publisher, PublishTarget } from "./publisher.js";
+
+interface OpenFile {
+  writer: FormatWriter;
+  name: string;
+  path: string;
+  rows: number;
+}
+
+interface Run {
+  ctx: WriteContext;
+  publisher: Publisher;
+  target: PublishTarget;
+  name: FileNamer;
+  nextSeq: number;
+  schema?: Schema;
+  file?: OpenFile;
+  files: string[];
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * Writes an entity's files through the format (a new file every `max_rows_per_file` rows) and
+ * publishes them through the storage's protocol: `LocalPublisher` on the local disk (staging,
+ * intent file, folder swap), the object publisher on object storage.
+ */
+export class FileStore implements Store {
+  readonly supports = { runTypes: ["full_drop", "incremental"] as const };
+  private run?: Run;
+  private readonly formatOptions: Record<string, unknown>;
+
+  constructor(
+    private readonly engine: FileEngine,
+    private readonly options: FileStoreOptions,
+    private readonly create: CreateContext,
+  ) {
+    this.formatOptions = formatOptions(engine.format.writeOptions.shape, options);
+  }
+
+  private async target(entity: string | undefined): Promise<{ target: PublishTarget; publisher: Publisher }> {
+    const ref = await entityLocation(
+      this.engine.registry,
+      this.create,
+      this.options,
+      entity,
+      this.engine.plugin,
+    );
+    checkStoreFolder(ref, this.create.projectDir, entity, this.engine.plugin);
+    const target: PublishTarget = {
+      storage: ref.storage,
+      ...publishKeys(ref.path),
+      entity,
+      logger: this.create.logger,
+    };
+    const publisher = ref.storage.capabilities.local
+      ? new LocalPublisher(target, this.engine.plugin)
+      : createObjectPublisher(target);
+    return { target, publisher };
+  }
+
+  async open(ctx: WriteContext): Promise<void> {
+    const entity = ctx.entity ?? this.create.entity;
+    const { target, publisher } = await this.target(entity);
+    const name = fileNamer(this.options.file_name, entity ?? "", ctx.runId);
+    const { nextSeq } = await publisher.open({
+      runId: ctx.runId,
+      runType: ctx.runType,
+      name,
+      replaceExisting: this.options.replace_existing,
+      signal: ctx.signal,
+      extensions: this.engine.format.extensions,
+    });
+    this.run = { ctx, publisher, target, name, nextSeq, files: [], rows: 0, bytes: 0 };
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    const run = this.active();
+    run.schema ??= batch.schema;
+    const max = this.options.max_rows_per_file;
+    let offset = 0;
+    while (offset < batch.numRows) {
+      const file = await this.fileFor(run);
+      const n = Math.min(max ? max - file.rows : Number.POSITIVE_INFINITY, batch.numRows - offset);
+      const part = offset === 0 && n === batch.numRows ? batch : batch.slice(offset, offset + n);
+      await this.writing(file.path, () => file.writer.write(part));
+      file.rows += n;
+      run.rows += n;
+      offset += n;
+      if (max && file.rows >= max) await this.finishFile(run);
+    }
+  }
+
+  private async fileFor(run: Run): Promise<OpenFile> {
+    if (run.file) return run.file;
+    const name = run.name(run.nextSeq++);
+    const path = run.publisher.localPathFor(name);
+    const fctx = formatContext(this.create, run.ctx.signal, run.target.entity, run.ctx.flow);
+    const writer = await this.writing(path, () =>
+      this.engine.format.createWriter(path, run.schema!, this.formatOptions, fctx),
+    );
+    run.file = { writer, name, path, rows: 0 };
+    run.files.push(name);
+    return run.file;
+  }
+
+  private async finishFile(run: Run): Promise<void> {
+    const file = run.file;
+    if (!file) return;
+    run.file = undefined;
+    const { bytes } = await this.writing(file.path, () => file.writer.finish());
+    run.bytes += bytes;
+    await run.publisher.staged(file.name, run.ctx.signal);
+  }
+
+  /** Finishes the last file; a full_drop of zero rows still publishes one empty file with the schema. */
+  private async finishRun(run: Run): Promise<void> {
+    if (run.files.length === 0 && run.schema && run.ctx.runType === "full_drop") await this.fileFor(run);
+    await this.finishFile(run);
+  }
+
+  async commit(state: CommitState): Promise<CommitReport> {
+    const run = this.active();
+    await this.finishRun(run);
+    await this.guard(run, () => run.publisher.commit(state, run.files, run.nextSeq));
+    this.run = undefined;
+    const { storage, folder } = run.target;
+    return { rows: run.rows, bytes: run.bytes, locations: run.files.map((f) => storage.url(folder + f)) };
+  }
+
+  /**
+   * Everything up to and including the commit point (the last file finished, the publisher's
+   * record written), then nothing: tests stop a run right there, as a crash would.
+   */
+  async _prepareCommit(state: CommitState): Promise<{ files: string[] }> {
+    const run = this.active();
+    await this.finishRun(run);
+    if (!run.publisher.prepare)
+      throw new HyggeError("INTERNAL", "this publisher cannot stop at its commit point", {
+        plugin: this.engine.plugin,
+      });
+    return run.publisher.prepare(state, run.files, run.nextSeq);
+  }
+
+  private async guard(run: Run, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (isHyggeError(error)) throw error;
+      const where = run.target.storage.url(run.target.folder);
+      throw new HyggeError("STORE_COMMIT_FAILED", `publishing ${where} failed: ${(error as Error).message}`, {
+        plugin: this.engine.plugin,
+        subject: where,
+        cause: error,
+        hint: "the previous data is intact, or the next run completes this publish before doing anything else",
+      });
+    }
+  }
+
+  /** A format's or the file system's error that is not a HyggeError, as one naming the file. */
+  private async writing<T>(path: string, work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isHyggeError(error)) throw error;
+      throw new HyggeError(
+        "STORE_WRITE_FAILED",
+        `cannot write ${path}: ${(error as Error)?.message ?? error}`,
+        {
+          plugin: this.engine.plugin,
+          subject: path,
+          cause: error,
+          hint: "check disk space and permissions of the destination",
+        },
+      );
+    }
+  }
+
+  async abort(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    const file = run.file;
+    if (file) {
+      await file.writer.abort().catch(() => undefined);
+      await rm(file.path, { force: true }).catch(() => undefined);
+    }
+    await run.publisher.abort();
+  }
+
+  async committedState(): Promise<CommitState | undefined> {
+    if (this.run) return this.run.publisher.committedState();
+    const { publisher } = await this.target(this.create.entity);
+    return publisher.committedState();
+  }
+
+  async close(): Promise<void> {
+    if (this.run) await this.abort();
+  }
+
+  private active(): Run {
+    if (!this.run)
+      throw new HyggeError("INTERNAL", `the ${this.engine.type} store was used before open()`, {
+        plugin: this.engine.plugin,
+      });
+    return this.run;
+  }
+}
