@@ -9,6 +9,7 @@ import {
   type Home,
   HyggeError,
   isHyggeError,
+  LocalStorage,
   Registry,
   runFlow,
   type Store,
@@ -17,6 +18,7 @@ import {
   z,
 } from "../src/index.js";
 import { batchOf, memoryHome } from "../src/testing/index.js";
+import { objectView } from "./object-helpers.js";
 
 /**
  * A tiny format, so that the file engine is tested apart from any real one: a header line naming
@@ -180,8 +182,9 @@ describe("the file engine (core) over a format", () => {
     expect(await readFile(join(dir, "out", "part-0000000001.lines"), "utf8")).toBe("n\n");
   });
 
-  it("an object storage (not local) goes through the object publisher", async () => {
+  it("an object storage (not local) goes through the object publisher, and a home reads it back", async () => {
     const dir = await temp();
+    // The local disk seen only through the Storage contract (no localPath, no rename): an object store.
     const fake = {
       name: "test-fake",
       storages: {
@@ -189,33 +192,34 @@ describe("the file engine (core) over a format", () => {
           options: z.strictObject({ bucket: z.string() }),
           schemes: ["fake"],
           fromUrl: (url: URL) => ({ options: { bucket: url.host }, path: url.pathname }),
-          create: () =>
-            ({
-              ...registry,
-              type: "fake",
-              capabilities: { local: false, atomicRename: false, conditionalCreate: "enforced" },
-              url: (p: string) => `fake://b/${p}`,
-            }) as never,
+          create: () => {
+            const view = objectView(new LocalStorage());
+            return { ...view, url: (p: string) => `fake://b/${p.slice(dir.length)}` };
+          },
           describe: (o: { bucket: string }) => `fake://${o.bucket}`,
         },
       },
     };
     const both = new Registry([{ name: "test-lines", formats: { lines } }, fake]);
     const d = both.store("lines").definition;
-    const s = (await d.create(d.options.parse({ path: "fake://b/out" }), context(dir, "e"))) as Store;
     expect(d.describe?.(d.options.parse({ path: "fake://user:secret@b/out?sig=x" }), context(dir, "e"))).toBe(
       "lines fake://b/out/e",
     );
-    const error = await s
-      .open({
-        signal: new AbortController().signal,
-        flow: "f",
-        entity: "e",
-        runId: "r",
-        runType: "full_drop",
-      })
-      .catch((e: unknown) => e);
-    expect((error as Error).message).toContain("object storage publishing");
+    const at = `fake://b${dir}/out`;
+    const s = (await d.create(d.options.parse({ path: at }), context(dir, "e"))) as Store;
+    await runFlow({ flow: "f", entity: "e", home: memoryHome([ints(5)]), store: s });
+    expect(await readdir(join(dir, "out", "e"))).toEqual(["part-0000000001.lines"]);
+    // The bookkeeping is outside the published prefix: commit records and state, no staging left.
+    // (The local disk keeps emptied folders; an object store has none: only files count.)
+    const book = (await readdir(join(dir, "out", ".hygge", "e"), { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(join(dir, "out", ".hygge", "e").length + 1))
+      .filter((n) => !n.startsWith("runs/"));
+    expect(book.filter((n) => !n.startsWith("commits/"))).toEqual(["state.json"]);
+    expect(await readdir(join(dir, "out", ".hygge", "e", "commits"))).toHaveLength(1);
+    const h = both.home("lines").definition;
+    const home = (await h.create(h.options.parse({ path: at }), context(dir, "e"))) as Home;
+    expect(await values(home, "e")).toEqual([0, 1, 2, 3, 4]);
   });
 
   it("refuses store paths that would replace the project or sit at a storage's root", async () => {

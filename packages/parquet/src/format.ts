@@ -49,11 +49,11 @@ export const parquetFormat = defineFormat({
     options: ResolvedReadOptions,
     ctx: FormatContext,
   ): AsyncGenerator<RecordBatch> {
-    const { rows, groups } = await withFile(source, (file) => ({
-      rows: file.numRows,
-      groups: file.metadata.row_groups.length,
-    }));
-    const path = localPath(source);
+    // One open file for the whole read: the footer is read once, then each row group's column
+    // chunks by ranged reads (from the local disk or object storage alike).
+    const file = await openFile(source);
+    const rows = file.numRows;
+    const groups = file.metadata.row_groups.length;
     // Slices of a row group share its buffers: small batches keep the flow queue from holding
     // several whole row groups at once.
     const batchSize = options.batch_size ?? DEFAULT_BATCH_ROWS;
@@ -74,7 +74,8 @@ export const parquetFormat = defineFormat({
     let next = 0;
     try {
       while (next < groups || ahead.length > 0) {
-        while (ahead.length < 1 && next < groups) ahead.push(decode({ path, rowGroup: next++ }));
+        while (ahead.length < 1 && next < groups)
+          ahead.push(decode({ path: source.url, rowGroup: next++, file }));
         ctx.signal.throwIfAborted();
         const batch = await ahead.shift()!;
         if (batch.numRows <= batchSize) {
@@ -89,6 +90,7 @@ export const parquetFormat = defineFormat({
     } finally {
       ctx.signal.removeEventListener("abort", release);
       await decoder.close();
+      await file.close().catch(() => undefined);
     }
   },
 
@@ -158,29 +160,19 @@ function rowGroupWriter(file: ParquetFileWriter, schema: Schema, rowGroupSize: n
 }
 
 /**
- * The local file behind a source. Object storage needs the ranged reader (footer first, then the
- * column chunks it reads), which is not built yet.
+ * Opens a source: a local file through one file handle, anything else (object storage) through the
+ * source's ranged reads — the footer first, then only the column chunks a read needs.
  */
-function localPath(source: FileSource): string {
-  if (source.localPath) return source.localPath;
-  throw new HyggeError(
-    "HOME_READ_FAILED",
-    `cannot read ${source.url}: reading Parquet from object storage needs the ranged reader`,
-    {
-      plugin: PLUGIN,
-      subject: source.url,
-      hint: "copy the files to the local disk for now",
-    },
-  );
-}
-
-async function withFile<T>(source: FileSource, use: (file: ParquetFile) => T): Promise<T> {
-  let file: ParquetFile;
+async function openFile(source: FileSource): Promise<ParquetFile> {
   try {
-    file = await ParquetFile.open(localPath(source));
+    return await ParquetFile.open(source.localPath ?? source);
   } catch (error) {
     throw readFailed(source.url, error, "footer");
   }
+}
+
+async function withFile<T>(source: FileSource, use: (file: ParquetFile) => T): Promise<T> {
+  const file = await openFile(source);
   try {
     return use(file);
   } finally {
