@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import { type AzureEmulator, startAzureEmulator } from "@hygge/azure/testing";
 import { type S3Emulator, startS3Emulator } from "@hygge/s3/testing";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import { runFaultSuite, runIncrementalFaultSuite } from "./support/fault-harness.js";
 import { azureReader, lakeConnectionYaml, objectDestination, s3Reader } from "./support/object-side.js";
 import { parquetSource } from "./support/parquet-side.js";

@@ -1,14 +1,13 @@
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll } from "@jest/globals";
 import azure from "@hygge/azure";
 import { startAzureEmulator } from "@hygge/azure/testing";
 import {
   createContext,
   type Home,
-  type ResolvedConnection,
   Registry,
+  type ResolvedConnection,
   RunResources,
   resolveStorage,
   runFlow,
@@ -16,12 +15,13 @@ import {
   typeNameOf,
 } from "@hygge/core";
 import { memoryHome, testHome, testStore } from "@hygge/core/testing";
-import type { RecordBatch, Schema } from "apache-arrow";
 import csv from "@hygge/csv";
 import json from "@hygge/json";
 import parquet from "@hygge/parquet";
 import s3 from "@hygge/s3";
 import { startS3Emulator } from "@hygge/s3/testing";
+import { afterAll } from "@jest/globals";
+import type { RecordBatch, Schema } from "apache-arrow";
 
 // Issue 10: the home and store conformance suites for every format × storage pair, through core's
 // file engine and the registry, as a project would use them. Each format's exactness against
@@ -37,8 +37,8 @@ afterAll(async () => {
 
 const STORAGES: Record<string, { connection?: ResolvedConnection; base: string }> = {
   local: { base: path.join(projectDir, "local") },
-  s3: { connection: { name: "lake", type: "s3", options: s3emu.options }, base: "matrix" },
-  azure: { connection: { name: "lake", type: "azure", options: azemu.options }, base: "matrix" },
+  s3: { connection: { name: "s3lake", type: "s3", options: s3emu.options }, base: "matrix" },
+  azure: { connection: { name: "azlake", type: "azure", options: azemu.options }, base: "matrix" },
 };
 
 /**
@@ -62,9 +62,12 @@ for (const [storageName, storage] of Object.entries(STORAGES)) {
   for (const [format, spec] of Object.entries(FORMATS)) {
     const name = `${format} on ${storageName}`;
     const base = `${storage.base}/${format}-${process.pid}`;
-    const connections = storage.connection ? { lake: storage.connection } : {};
-    const connection = storage.connection ? { connection: "lake" } : {};
-    const ctx = (entity: string) => createContext({ flow: "matrix", entity }, { projectDir, connections, resources });
+    const connections: Record<string, ResolvedConnection> = storage.connection
+      ? { [storage.connection.name]: storage.connection }
+      : {};
+    const connection = storage.connection ? { connection: storage.connection.name } : {};
+    const ctx = (entity: string) =>
+      createContext({ flow: "matrix", entity }, { projectDir, connections, resources });
     const makeStore = async (entity: string, folder: string): Promise<Store> => {
       const def = registry.store(format).definition;
       const options = def.options.parse({ path: `${base}/${folder}`, ...connection, ...spec.write });
@@ -76,7 +79,11 @@ for (const [storageName, storage] of Object.entries(STORAGES)) {
       };
       return store;
     };
-    const makeHome = async (entity: string, folder: string, extra: Record<string, unknown> = {}): Promise<Home> => {
+    const makeHome = async (
+      entity: string,
+      folder: string,
+      extra: Record<string, unknown> = {},
+    ): Promise<Home> => {
       const def = registry.home(format).definition;
       const options = def.options.parse({
         path: `${base}/${folder}`,
@@ -90,7 +97,8 @@ for (const [storageName, storage] of Object.entries(STORAGES)) {
       const out: RecordBatch[] = [];
       const signal = new AbortController().signal;
       try {
-        for await (const b of home.read({ signal, flow: "matrix", entity, runType: "full_drop" })) out.push(b);
+        for await (const b of home.read({ signal, flow: "matrix", entity, runType: "full_drop" }))
+          out.push(b);
       } finally {
         await home.close?.();
       }
@@ -98,10 +106,14 @@ for (const [storageName, storage] of Object.entries(STORAGES)) {
     };
     /** Every object under the entity's folder, with its size: what a reader of the destination sees. */
     const listing = async (entity: string, folder: string) => {
-      const { storage: s, path: key } = await resolveStorage(registry, { ...ctx(entity), connections }, {
-        ...connection,
-        path: `${base}/${folder}/${entity}/`,
-      });
+      const { storage: s, path: key } = await resolveStorage(
+        registry,
+        { ...ctx(entity), connections },
+        {
+          ...connection,
+          path: `${base}/${folder}/${entity}/`,
+        },
+      );
       const out: string[] = [];
       for await (const o of s.list(`${key}/`)) out.push(`${o.path.slice(key.length)}:${o.size}`);
       return out.sort();
@@ -122,10 +134,14 @@ for (const [storageName, storage] of Object.entries(STORAGES)) {
       name,
       excludeTypes: spec.exclude,
       seed: async (entity, batches) => {
-        await runFlow({ flow: "seed", entity, home: memoryHome(batches), store: await makeStore(entity, "home") });
+        await runFlow({
+          flow: "seed",
+          entity,
+          home: memoryHome(batches),
+          store: await makeStore(entity, "home"),
+        });
       },
-      create: (entity, { batchSize }) =>
-        makeHome(entity, "home", batchSize ? { batch_size: batchSize } : {}),
+      create: (entity, { batchSize }) => makeHome(entity, "home", batchSize ? { batch_size: batchSize } : {}),
     });
   }
 }

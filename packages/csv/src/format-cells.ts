@@ -34,38 +34,36 @@ export function formatterFor(field: Field, options: FormatOptions): CellFormatte
     case Type.Bool:
       return (v, _d, i) => (v.get(i) ? "true" : "false");
     case Type.Int:
-      return (_v, d, i) => String((d.values as Int32Array | BigInt64Array)[d.offset + i]);
+      return (_v, d, i) => String((d.values as Int32Array | BigInt64Array)[i]);
     case Type.Float:
       // -0 keeps its sign; Infinity and NaN are spelled as DuckDB reads them.
       return (_v, d, i) => {
-        const x = (d.values as Float64Array)[d.offset + i]!;
+        const x = (d.values as Float64Array)[i]!;
         return Object.is(x, -0) ? "-0" : String(x);
       };
     case Type.Decimal: {
       const { scale, bitWidth } = type as Decimal;
       const words = bitWidth / 32;
-      return (_v, d, i) =>
-        formatDecimal(wordsToBigInt(d.values as Uint32Array, (d.offset + i) * words, words), scale);
+      return (_v, d, i) => formatDecimal(wordsToBigInt(d.values as Uint32Array, i * words, words), scale);
     }
     case Type.Date:
       return (type as { unit: number }).unit === 0
-        ? (_v, d, i) => formatDays((d.values as Int32Array)[d.offset + i]!)
+        ? (_v, d, i) => formatDays((d.values as Int32Array)[i]!)
         : (_v, d, i) => {
-            const ms = Number((d.values as BigInt64Array)[d.offset + i]!);
+            const ms = Number((d.values as BigInt64Array)[i]!);
             if (ms % 86_400_000 !== 0) throw new RangeError(`date64 value ${ms} is not a whole day`);
             return formatDays(ms / 86_400_000);
           };
     case Type.Time: {
       const unit = (type as { unit: number }).unit;
-      return (_v, d, i) =>
-        formatTimeOfDay(BigInt((d.values as Int32Array | BigInt64Array)[d.offset + i]!), unit);
+      return (_v, d, i) => formatTimeOfDay(BigInt((d.values as Int32Array | BigInt64Array)[i]!), unit);
     }
     case Type.Timestamp: {
       // Instants are written in UTC with `Z` (the same instant in every reader); wall-clock
       // times without zone.
       const { unit, timezone } = type as Timestamp;
       const suffix = timezone ? "Z" : "";
-      return (_v, d, i) => formatTimestamp((d.values as BigInt64Array)[d.offset + i]!, unit) + suffix;
+      return (_v, d, i) => formatTimestamp((d.values as BigInt64Array)[i]!, unit) + suffix;
     }
     default:
       return undefined;

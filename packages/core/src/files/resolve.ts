@@ -76,7 +76,7 @@ export async function resolveStorage(
   }
   if (connection) {
     const entry = registry.storage(connection.type);
-    const storage = await shared(ctx, `storage-connection:${connection.name}`, () =>
+    const storage = await shared(ctx, `storage-connection:${connection.type}:${connection.name}`, () =>
       entry.definition.create(connection.options, ctx),
     );
     return { storage, path: cleanKey(ref.path) };
