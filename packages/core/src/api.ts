@@ -1,11 +1,13 @@
 import path from "node:path";
+import { typeNameOf } from "./arrow/type-names.js";
 import { applyOverrides } from "./config/overrides.js";
 import type { ProjectConfig } from "./config/schema.js";
 import type { Logger, RunType } from "./contracts/common.js";
-import type { HyggePlugin } from "./contracts/plugin.js";
+import type { Home } from "./contracts/home.js";
+import type { CreateContext, HyggePlugin } from "./contracts/plugin.js";
 import type { Lookback, Watermark } from "./contracts/watermark.js";
 import { type RunJournal, type RunSummary, runPlan } from "./coordinator.js";
-import { withContext } from "./errors.js";
+import { errorMessage, withContext } from "./errors.js";
 import { createContext, Factory } from "./factory.js";
 import type { FlowEvent } from "./flow/events.js";
 import { lookbackSince } from "./flow/lookback.js";
@@ -85,33 +87,81 @@ export interface DryRunEntry {
   lookback?: Lookback;
   /** What the home will be asked for (`>=` its value): `since` moved back by `lookback`. Set with `lookback`. */
   homeSince?: Watermark;
+  /**
+   * File homes (a format's home: CSV, NDJSON, Parquet…): the columns the run will read, as hygge's
+   * type names (`id int64`), declared or inferred from the first file's sample or footer.
+   */
+  schema?: { name: string; type: string }[];
+  /** Why the file home's schema could not be read (no files yet, a bad sample…): the run would fail the same way. */
+  schemaError?: string;
 }
 
-/** What `go` would do, per entity; creates, changes and opens nothing. */
+/**
+ * What `go` would do, per entity; creates, changes and writes nothing. File homes read what they
+ * need to show their schema (a Parquet footer, a CSV or NDJSON sample); databases are not opened.
+ */
 export async function dryRun(options: Omit<ProjectRunOptions, "signal" | "onEvent">): Promise<DryRunEntry[]> {
   const prepared = prepareProject(options);
   const factory = new Factory(prepared.registry);
   const resources = new RunResources();
   const entries: DryRunEntry[] = [];
-  for (const run of prepared.runs) {
-    const ctx = createContext(run, {
-      projectDir: prepared.projectDir,
-      connections: prepared.plan.connections,
-      resources,
-      logger: options.logger,
-    });
-    entries.push({
-      id: run.id,
-      flow: run.flow,
-      entity: run.entity,
-      home: factory.describe("home", run.home, ctx),
-      store: factory.describe("store", run.store, ctx),
-      runType: run.runType,
-      watermarkColumn: run.watermark?.column,
-      ...(await resumeFrom(run, options.journal)),
-    });
+  try {
+    for (const run of prepared.runs)
+      entries.push(await dryRunEntry(prepared, factory, resources, run, options));
+  } finally {
+    await resources.closeAll();
   }
   return entries;
+}
+
+async function dryRunEntry(
+  prepared: ReturnType<typeof prepareProject>,
+  factory: Factory,
+  resources: RunResources,
+  run: EntityRun,
+  options: Omit<ProjectRunOptions, "signal" | "onEvent">,
+): Promise<DryRunEntry> {
+  const ctx = createContext(run, {
+    projectDir: prepared.projectDir,
+    connections: prepared.plan.connections,
+    resources,
+    logger: options.logger,
+  });
+  return {
+    id: run.id,
+    flow: run.flow,
+    entity: run.entity,
+    home: factory.describe("home", run.home, ctx),
+    store: factory.describe("store", run.store, ctx),
+    runType: run.runType,
+    watermarkColumn: run.watermark?.column,
+    ...(await resumeFrom(run, options.journal)),
+    ...(prepared.registry.isFileHome(run.home.type) ? await fileSchema(factory, run, ctx) : {}),
+  };
+}
+
+async function fileSchema(
+  factory: Factory,
+  run: EntityRun,
+  ctx: CreateContext,
+): Promise<Pick<DryRunEntry, "schema" | "schemaError">> {
+  const controller = new AbortController();
+  let home: Home | undefined;
+  try {
+    home = await factory.home(run.home, ctx);
+    const schema = await home.schema?.({
+      signal: controller.signal,
+      flow: run.flow,
+      entity: run.entity,
+      runType: run.runType,
+    });
+    return schema ? { schema: schema.fields.map((f) => ({ name: f.name, type: typeNameOf(f) })) } : {};
+  } catch (error) {
+    return { schemaError: errorMessage(error).split("\n")[0] };
+  } finally {
+    controller.abort();
+    await home?.close?.().catch(() => undefined);
+  }
 }
 
 /** Where an entity would resume: the journal's watermark and, with a lookback, what the home is asked for. */

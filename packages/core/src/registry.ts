@@ -73,6 +73,10 @@ export class Registry {
   format(type: string): Entry<FormatDefinition> {
     return this.lookup("format", this.formats, type);
   }
+  /** True when home type `type` is core's file home over a format (no plugin provides a home of that name). */
+  isFileHome(type: string): boolean {
+    return this.formats.has(type) && !this.homes.has(type);
+  }
   /** The storage serving URLs of `scheme` (`s3`, `az`…), if a loaded plugin provides one. */
   storageForScheme(scheme: string): [string, Entry<StorageDefinition>] | undefined {
     for (const [type, entry] of this.storages)

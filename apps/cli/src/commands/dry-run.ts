@@ -38,8 +38,9 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
     return;
   }
   const c = colorsFor(process.stdout);
+  const sampled = entries.some((e) => e.schema || e.schemaError);
   out(
-    `${c.bold("dry run")}: project ${project}, ${entries.length} entit${entries.length === 1 ? "y" : "ies"} would run; nothing was opened, read or written`,
+    `${c.bold("dry run")}: project ${project}, ${entries.length} entit${entries.length === 1 ? "y" : "ies"} would run; ${sampled ? "nothing was written (file homes read a footer or a sample for their schema)" : "nothing was opened, read or written"}`,
   );
   const rows = entries.map((e) => [
     e.id,
@@ -54,6 +55,11 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
       (cell, r) => (r === 0 ? c.dim(cell) : cell),
     ).join("\n"),
   );
+  for (const e of entries) {
+    if (e.schema)
+      out(`${e.id} reads: ${e.schema.map((f) => `${f.name} ${f.type}`).join(", ") || "(no columns)"}`);
+    else if (e.schemaError) out(c.yellow(`${e.id}: ${shortenPaths(e.schemaError)}`));
+  }
   if (entries.some((e) => e.runType !== "full_drop" && e.watermarkColumn)) {
     out(c.dim("resume points are the journal's; at run time each store's own committed state decides"));
   }
