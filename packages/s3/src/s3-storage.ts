@@ -34,6 +34,10 @@ export class S3Storage implements Storage {
     readonly options: S3Options & { bucket: string },
     client?: S3Client,
   ) {
+    // The SDK prints, once per process on Node < 22, that its releases after January 2027 will need
+    // Node 22. The version hygge pins supports Node 20, so in a run's output it is only noise (the
+    // package README says so); a user who set the variable keeps their choice.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     this.bucket = options.bucket;
     this.client = client ?? createS3Client(options);
     this.endpoint = options.endpoint

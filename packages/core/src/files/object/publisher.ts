@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -100,7 +100,10 @@ export class ObjectPublisher implements Publisher {
       await heartbeat.stop();
       throw error;
     }
-    const local = join(this.options.tempDir ?? tmpdir(), `hygge-staging-${run.runId}`);
+    // One folder per publisher: the entities of one run share its run id.
+    const parent = this.options.tempDir ?? tmpdir();
+    mkdirSync(parent, { recursive: true });
+    const local = mkdtempSync(join(parent, `hygge-staging-${run.runId}-`));
     const uploader = new Uploader(storage);
     this.current = { run, base: seq, stored, local, uploader, heartbeat, committed: false };
     return { nextSeq };
