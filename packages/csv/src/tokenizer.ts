@@ -187,11 +187,10 @@ export class Tokenizer implements Cursor {
               j += 2;
               continue;
             }
-            if (esc === quote && j + 1 >= end && !ended) return -1; // "" may straddle the chunks
             break;
           }
           if (ch === esc) {
-            if (j + 1 >= end) return -1;
+            // At the end of the bytes, the record is incomplete anyway: it is scanned again.
             const after = b[j + 1];
             if (after === quote || after === esc) {
               flag = QUOTED | ESCAPED;
@@ -211,8 +210,8 @@ export class Tokenizer implements Cursor {
           return i;
         }
         const ch = b[i]!;
+        // (A delimiter cut by the end of the bytes leaves the record incomplete: scanned again.)
         if (ch === d0 && (dlen === 1 || this.delimiterAt(i) !== 0)) {
-          if (dlen > 1 && this.delimiterAt(i) < 0) return -1;
           i += dlen;
           continue;
         }
@@ -226,10 +225,8 @@ export class Tokenizer implements Cursor {
       for (; j < end; j++) {
         const ch = b[j];
         if (ch === d0) {
-          if (dlen === 1) break;
-          const at = this.delimiterAt(j);
-          if (at < 0) return -1;
-          if (at > 0) break;
+          // A delimiter cut by the end of the bytes: the record is incomplete, scanned again.
+          if (dlen === 1 || this.delimiterAt(j) > 0) break;
         } else if (ch === LF || ch === CR) break;
         else if (ch === quote)
           throw this.error(
