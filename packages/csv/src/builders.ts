@@ -10,6 +10,7 @@ import {
   type Timestamp,
   Type,
 } from "apache-arrow";
+import { bytesDate, bytesDecimal, bytesTimestamp } from "./parse-bytes.js";
 import {
   parseBigInt,
   parseBinary,
@@ -187,6 +188,9 @@ const INT_RANGES: Record<string, [number, number]> = {
   u32: [0, 4294967295],
 };
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 const SMALL_INTEGER = /^[+-]?\d{1,15}$/;
 const SMALL_DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
 
@@ -208,37 +212,6 @@ function smallDecimal(text: string, scale: number): number | undefined {
     return undefined;
   const value = Number(integer + fraction.padEnd(scale, "0"));
   return m[1] === "-" ? -value : value;
-}
-
-/**
- * smallDecimal over a value's UTF-8 bytes (scale 0: an integer), without making a string: the
- * unscaled value when it has at most 15 digits and at most `scale` decimals, else undefined.
- */
-function bytesDecimal(b: Uint8Array, start: number, end: number, scale: number): number | undefined {
-  let i = start;
-  const sign = b[i];
-  if (sign === 0x2d || sign === 0x2b) i++;
-  let value = 0;
-  let digits = 0;
-  let ch = 0;
-  for (; i < end; i++, digits++) {
-    ch = b[i]! - 0x30;
-    if (ch < 0 || ch > 9) break;
-    value = value * 10 + ch;
-  }
-  let decimals = 0;
-  if (i < end) {
-    if (b[i] !== 0x2e || scale === 0) return undefined;
-    for (i++; i < end; i++, decimals++) {
-      ch = b[i]! - 0x30;
-      if (ch < 0 || ch > 9) return undefined;
-      value = value * 10 + ch;
-    }
-    if (digits === 0 && decimals === 0) return undefined;
-  } else if (digits === 0) return undefined;
-  if (decimals > scale || digits + scale > 15) return undefined;
-  for (; decimals < scale; decimals++) value *= 10;
-  return sign === 0x2d ? -value : value;
 }
 
 /** A safe integer as two little-endian 32-bit words, two's complement. */
@@ -357,9 +330,20 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
     }
     case Type.Date:
       return (n) =>
-        fixed(type, n, new Int32Array(n), (v, row, text) => {
-          v[row] = parseDate(text);
-        });
+        fixed(
+          type,
+          n,
+          new Int32Array(n),
+          (v, row, text) => {
+            v[row] = parseDate(text);
+          },
+          (v, row, b, start, end) => {
+            const days = bytesDate(b, start, end);
+            if (days === undefined) return false;
+            v[row] = days;
+            return true;
+          },
+        );
     case Type.Time: {
       const unit = (type as unknown as { unit: number }).unit;
       if (unit <= 1)
@@ -374,13 +358,25 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
     }
     case Type.Timestamp: {
       const { unit, timezone } = type as Timestamp;
+      const utc = /^(utc|etc\/utc|z)$/i.test(timezone ?? "");
       return (n) =>
-        fixed(type, n, new BigInt64Array(n), (v, row, text) => {
-          const value = parseTimestamp(text, unit, timezone);
-          if (value < -(2n ** 63n) || value >= 2n ** 63n)
-            throw new ValueError(`"${text}" is outside the range of ${field.type}`);
-          v[row] = value;
-        });
+        fixed(
+          type,
+          n,
+          new BigInt64Array(n),
+          (v, row, text) => {
+            const value = parseTimestamp(text, unit, timezone);
+            if (value < INT64_MIN || value > INT64_MAX)
+              throw new ValueError(`"${text}" is outside the range of ${field.type}`);
+            v[row] = value;
+          },
+          (v, row, b, start, end) => {
+            const value = bytesTimestamp(b, start, end, unit, !!timezone, utc);
+            if (value === undefined || value < INT64_MIN || value > INT64_MAX) return false;
+            v[row] = value;
+            return true;
+          },
+        );
     }
     default:
       throw new ValueError(`CSV cannot hold ${type} (column ${field.name}): declare it json or string`);
