@@ -1,12 +1,15 @@
 // Measures the csv reader on a generated 1M-row file against DuckDB's read_csv (threads=1), in one
 // process run so that the ratio holds under load. Run after `npx tsc -b`: node bench/read.mjs [rows]
+// (ROUNDS=n rounds; BENCH=time for date and timestamp columns; CSV_DIST=<dist/index.js> to measure
+// another build of this package, an older one for instance).
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { localStorage } from "@hygge/core";
-import { csvFormat } from "../dist/index.js";
+
+const { csvFormat } = await import(process.env.CSV_DIST ?? "../dist/index.js");
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 // BENCH=time: a date, a timestamp and a UTC timestamp column instead.
@@ -35,7 +38,11 @@ const source = {
   stream: (signal) => localStorage.stream(key, signal),
   localPath: path,
 };
-const ctx = { signal: new AbortController().signal, flow: "bench", logger: { debug() {}, info() {}, warn() {} } };
+const ctx = {
+  signal: new AbortController().signal,
+  flow: "bench",
+  logger: { debug() {}, info() {}, warn() {} },
+};
 
 async function hygge(columns) {
   const options = csvFormat.readOptions.parse(columns ? { columns } : {});
@@ -54,7 +61,11 @@ async function duck() {
   r.getRows();
   return (performance.now() - t) / 1000;
 }
-console.log(`${rows} rows, ${(size / 1e6).toFixed(1)} MB, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `${rows} rows, ${(size / 1e6).toFixed(1)} MB, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++) {
   const d = await duck();
   const h = await hygge(declared);

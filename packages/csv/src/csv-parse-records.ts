@@ -26,17 +26,16 @@ export async function* records(
 ): AsyncGenerator<CsvRecord[]> {
   const nulls = new Set(options.null_values);
   const { delimiter, quote, quoted_nulls: quotedNulls } = options;
-  const escapeChar = options.escape ?? quote;
-  // csv-parse's per-field and per-record hooks (cast, on_record, info) build a context object each
-  // time, which doubled to tripled the parse time; `raw` is nearly free. So lines are counted and
-  // null markers resolved here, from each record's raw text.
+  // csv-parse's `raw` text garbles multi-byte characters, so which fields are quoted (null markers
+  // count only unquoted, and "" is not an empty line) comes from `cast`: a quoted field is boxed.
   const parser = parse({
     delimiter,
     quote,
-    escape: escapeChar,
+    escape: options.escape ?? quote,
     encoding: options.encoding === "latin1" ? "latin1" : "utf8",
     bom: options.encoding === "utf8",
     raw: true,
+    cast: (value, context) => (context.quoting ? { quoted: value } : value),
     // Field counts are checked by the caller (against the header or the entity's schema), and
     // empty lines skipped below, so that line numbers stay exact.
     relax_column_count: true,
@@ -46,20 +45,22 @@ export async function* records(
   done.catch(() => {}); // the iteration below reports the error
   let line = 1;
   try {
-    for await (const parsed of drain<{ record: (string | null)[]; raw: string }>(parser)) {
+    for await (const parsed of drain<{ record: (string | { quoted: string })[]; raw: string }>(parser)) {
       const out: CsvRecord[] = [];
       for (const { record, raw } of parsed) {
         const start = line;
         line += lineBreaks(raw);
-        if (record.length === 1 && record[0] === "" && raw[0] !== quote) continue; // an empty line
-        let quoted: boolean[] | undefined;
-        for (let c = 0; c < record.length; c++) {
-          if (!nulls.has(record[c] as string)) continue;
-          // Null markers count only unquoted (DuckDB writes NULL as an empty field and '' as "").
-          if (!quotedNulls) quoted ??= quotedFields(raw, delimiter, quote, escapeChar);
-          if (!quoted?.[c]) record[c] = null;
-        }
-        out.push({ cells: record, line: start });
+        if (record.length === 1 && record[0] === "") continue; // an empty line
+        const cells = record.map((cell) =>
+          typeof cell === "string"
+            ? nulls.has(cell)
+              ? null
+              : cell
+            : quotedNulls && nulls.has(cell.quoted)
+              ? null
+              : cell.quoted,
+        );
+        out.push({ cells, line: start });
       }
       if (out.length > 0) yield out;
     }
@@ -113,32 +114,6 @@ function lineBreaks(raw: string): number {
   let breaks = 0;
   for (let i = raw.indexOf("\n"); i >= 0; i = raw.indexOf("\n", i + 1)) breaks++;
   return raw.endsWith("\r") ? breaks + 1 : breaks;
-}
-
-/** Which fields of a record's raw text are quoted (the text already parsed, so it is valid). */
-export function quotedFields(raw: string, delimiter: string, quote: string, escapeChar: string): boolean[] {
-  const out: boolean[] = [];
-  let i = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (;;) {
-    if (raw[i] === quote) {
-      out.push(true);
-      for (i++; i < raw.length; i++) {
-        const ch = raw[i];
-        if (
-          ch === escapeChar &&
-          (raw[i + 1] === quote || (escapeChar !== quote && raw[i + 1] === escapeChar))
-        )
-          i++;
-        else if (ch === quote) {
-          i++;
-          break;
-        }
-      }
-    } else out.push(false);
-    const next = raw.indexOf(delimiter, i);
-    if (next < 0) return out;
-    i = next + delimiter.length;
-  }
 }
 
 /** csv-parse's records of one chunk as a cursor, the interface the tokenizer gives. */

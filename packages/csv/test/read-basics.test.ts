@@ -206,6 +206,21 @@ describe("csv reading", () => {
     expect(Buffer.from(bytes).toString("hex")).toBe(Buffer.from("ok\ufffda").toString("hex"));
   });
 
+  it("takes a quote that is not one byte in the file's encoding (through csv-parse)", async () => {
+    const text = "a,b\n§x,§§y§,\n§§,2\n";
+    const expected = [
+      { a: "x,§y", b: null },
+      { a: "", b: "2" },
+    ];
+    // Two bytes in UTF-8: csv-parse reads it; one byte in latin1: the tokenizer does.
+    expect((await readFile(await file("q8.csv", text), { quote: "§" })).rows).toEqual(expected);
+    const latin = await readFile(await file("q1.csv", Buffer.from(text, "latin1")), {
+      quote: "§",
+      encoding: "latin1",
+    });
+    expect(latin.rows).toEqual(expected);
+  });
+
   it("reports a malformed CSV with its line", async () => {
     const error = await readFile(await file("x.csv", "a,b\n1,2\n3,4,5\n")).catch((e) => e);
     expect(error.code).toBe("HOME_READ_FAILED");
