@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { bigIntToWords, isJsonField, isUuidField, parseDecimal, parseUuid } from "@hygge/core";
 import {
   type Data,
@@ -9,6 +10,7 @@ import {
   type Timestamp,
   Type,
 } from "apache-arrow";
+import { bytesDate, bytesDecimal, bytesTimestamp } from "./parse-bytes.js";
 import {
   parseBigInt,
   parseBinary,
@@ -20,11 +22,14 @@ import {
   parseTimestamp,
   ValueError,
 } from "./parse-values.js";
+import type { Cells } from "./tokenizer.js";
 
 /** Collects one column of a batch from text cells (null = a null marker) and builds its Arrow data. */
 export interface ColumnBuilder {
   /** Throws ValueError when the text does not parse as the column's type. */
   append(text: string | null): void;
+  /** Appends cell c of the current record (its bytes are parsed directly where the type allows). */
+  appendCell(cells: Cells, c: number): void;
   finish(): Data;
 }
 
@@ -51,6 +56,8 @@ function fixed<T extends { length: number }>(
   capacity: number,
   values: T,
   put: (values: T, row: number, text: string) => void,
+  /** Parses the value's UTF-8 bytes when it can (false: the text path decides). */
+  putBytes?: (values: T, row: number, bytes: Uint8Array, start: number, end: number) => boolean,
 ): ColumnBuilder {
   const validity = new Validity(capacity);
   let length = 0;
@@ -58,6 +65,18 @@ function fixed<T extends { length: number }>(
     append(text) {
       if (text !== null) put(values, length, text);
       validity.set(length++, text !== null);
+    },
+    appendCell(cells, c) {
+      if (cells.isNull(c)) {
+        validity.set(length++, false);
+        return;
+      }
+      if (putBytes) {
+        cells.value(c);
+        if (!putBytes(values, length, cells.vbuf, cells.vstart, cells.vend))
+          put(values, length, cells.text(c)!);
+      } else put(values, length, cells.text(c)!);
+      validity.set(length++, true);
     },
     finish: () =>
       makeData({
@@ -75,40 +94,79 @@ function variable(
   type: DataType,
   capacity: number,
   encode: (text: string) => Uint8Array | string,
+  /** The cell's UTF-8 bytes are the value (strings): copied without making a string. */
+  verbatim = false,
 ): ColumnBuilder {
   const validity = new Validity(capacity);
   const offsets = new Int32Array(capacity + 1);
   let bytes = Buffer.allocUnsafe(64 * 1024);
   let used = 0;
   let length = 0;
+  const reserve = (size: number) => {
+    if (used + size > 0x7fffffff)
+      throw new ValueError("the batch holds more than 2 GiB of text: lower batch_size");
+    if (used + size <= bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + size));
+    bytes.copy(grown, 0, 0, used);
+    bytes = grown;
+  };
   return {
+    appendCell(cells, c) {
+      if (!verbatim || cells.isNull(c)) {
+        this.append(cells.text(c));
+        return;
+      }
+      cells.value(c);
+      const { vbuf, vstart, vend } = cells;
+      const size = vend - vstart;
+      reserve(size);
+      if (size < 48) for (let k = vstart; k < vend; k++) bytes[used++] = vbuf[k]!;
+      else {
+        bytes.set(vbuf.subarray(vstart, vend), used);
+        used += size;
+      }
+      validity.set(length++, true);
+      offsets[length] = used;
+    },
     append(text) {
       if (text !== null) {
         const value = encode(text);
         const size = typeof value === "string" ? Buffer.byteLength(value) : value.length;
-        if (used + size > bytes.length) {
-          const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + size));
-          bytes.copy(grown, 0, 0, used);
-          bytes = grown;
-        }
+        reserve(size);
         if (typeof value === "string") bytes.write(value, used);
         else bytes.set(value, used);
         used += size;
       }
       validity.set(length++, text !== null);
-      if (used > 0x7fffffff)
-        throw new ValueError("the batch holds more than 2 GiB of text: lower batch_size");
       offsets[length] = used;
     },
-    finish: () =>
-      makeData({
+    finish() {
+      let data = new Uint8Array(bytes.subarray(0, used));
+      // Bytes copied verbatim from a file that is not valid UTF-8: decoded as text is (U+FFFD
+      // for the invalid sequences), so the column holds valid UTF-8 as Arrow requires.
+      if (verbatim && !isUtf8(data)) {
+        const parts: Buffer[] = [];
+        let at = 0;
+        for (let row = 0; row < length; row++) {
+          const part = Buffer.from(
+            Buffer.from(data.buffer, data.byteOffset).toString("utf8", offsets[row], offsets[row + 1]),
+          );
+          offsets[row] = at;
+          at += part.length;
+          parts.push(part);
+        }
+        offsets[length] = at;
+        data = new Uint8Array(Buffer.concat(parts));
+      }
+      return makeData({
         type,
         length,
         nullCount: validity.nulls,
         nullBitmap: validity.nulls ? validity.bits : null,
         valueOffsets: offsets.subarray(0, length + 1),
-        data: new Uint8Array(bytes.subarray(0, used)),
-      } as never),
+        data,
+      } as never);
+    },
   };
 }
 
@@ -129,6 +187,9 @@ const INT_RANGES: Record<string, [number, number]> = {
   u16: [0, 65535],
   u32: [0, 4294967295],
 };
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 const SMALL_INTEGER = /^[+-]?\d{1,15}$/;
 const SMALL_DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
@@ -174,7 +235,7 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
   if (isJsonField(field)) return (n) => variable(type, n, checkJson);
   switch (type.typeId) {
     case Type.Utf8:
-      return (n) => variable(type, n, (text) => text);
+      return (n) => variable(type, n, (text) => text, true);
     case Type.Binary:
       return (n) => variable(type, n, (text) => parseBinary(text, options.binary));
     case Type.Bool:
@@ -190,12 +251,25 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
         return (n) => {
           const values = int.isSigned ? new BigInt64Array(n) : new BigUint64Array(n);
           const words = new Int32Array(values.buffer);
-          return fixed(type, n, values, (v, row, text) => {
-            // Up to 15 digits is exact as a double: the two words are written without a BigInt.
-            const small = text.length <= 15 && int.isSigned ? smallInteger(text) : undefined;
-            if (small === undefined) v[row] = parseBigInt(text, min, max, name);
-            else putWords(words, row * 2, small);
-          });
+          return fixed(
+            type,
+            n,
+            values,
+            (v, row, text) => {
+              // Up to 15 digits is exact as a double: the two words are written without a BigInt.
+              const small = text.length <= 15 && int.isSigned ? smallInteger(text) : undefined;
+              if (small === undefined) v[row] = parseBigInt(text, min, max, name);
+              else putWords(words, row * 2, small);
+            },
+            int.isSigned
+              ? (_v, row, b, start, end) => {
+                  const small = bytesDecimal(b, start, end, 0);
+                  if (small === undefined) return false;
+                  putWords(words, row * 2, small);
+                  return true;
+                }
+              : undefined,
+          );
         };
       }
       const [min, max] = INT_RANGES[`${int.isSigned ? "i" : "u"}${int.bitWidth}`]!;
@@ -215,36 +289,61 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
       const { scale, precision, bitWidth } = type as Decimal;
       const words = bitWidth / 32;
       const limit = 10n ** BigInt(precision);
+      const limitSmall = 10 ** precision;
       return (n) =>
-        fixed(type, n, new Uint32Array(n * words), (v, row, text) => {
-          const small = precision <= 15 ? smallDecimal(text, scale) : undefined;
-          if (small !== undefined) {
-            if (Math.abs(small) >= 10 ** precision)
+        fixed(
+          type,
+          n,
+          new Uint32Array(n * words),
+          (v, row, text) => {
+            const small = precision <= 15 ? smallDecimal(text, scale) : undefined;
+            if (small !== undefined) {
+              if (Math.abs(small) >= limitSmall)
+                throw new ValueError(`${text} has more digits than decimal(${precision}, ${scale})`);
+              putWords(v as unknown as Int32Array, row * words, small);
+              if (words > 2) v.fill(small < 0 ? 0xffffffff : 0, row * words + 2, row * words + words);
+              return;
+            }
+            let unscaled: bigint;
+            try {
+              unscaled = parseDecimal(text, scale);
+            } catch (error) {
+              throw new ValueError(
+                /decimals/.test((error as Error).message)
+                  ? (error as Error).message
+                  : `"${text}" is not a decimal`,
+              );
+            }
+            if (unscaled >= limit || unscaled <= -limit)
               throw new ValueError(`${text} has more digits than decimal(${precision}, ${scale})`);
+            bigIntToWords(unscaled, words, v, row * words);
+          },
+          (v, row, b, start, end) => {
+            // Within the limit only: the text path words the error.
+            const small = precision <= 15 ? bytesDecimal(b, start, end, scale) : undefined;
+            if (small === undefined || Math.abs(small) >= limitSmall) return false;
             putWords(v as unknown as Int32Array, row * words, small);
             if (words > 2) v.fill(small < 0 ? 0xffffffff : 0, row * words + 2, row * words + words);
-            return;
-          }
-          let unscaled: bigint;
-          try {
-            unscaled = parseDecimal(text, scale);
-          } catch (error) {
-            throw new ValueError(
-              /decimals/.test((error as Error).message)
-                ? (error as Error).message
-                : `"${text}" is not a decimal`,
-            );
-          }
-          if (unscaled >= limit || unscaled <= -limit)
-            throw new ValueError(`${text} has more digits than decimal(${precision}, ${scale})`);
-          bigIntToWords(unscaled, words, v, row * words);
-        });
+            return true;
+          },
+        );
     }
     case Type.Date:
       return (n) =>
-        fixed(type, n, new Int32Array(n), (v, row, text) => {
-          v[row] = parseDate(text);
-        });
+        fixed(
+          type,
+          n,
+          new Int32Array(n),
+          (v, row, text) => {
+            v[row] = parseDate(text);
+          },
+          (v, row, b, start, end) => {
+            const days = bytesDate(b, start, end);
+            if (days === undefined) return false;
+            v[row] = days;
+            return true;
+          },
+        );
     case Type.Time: {
       const unit = (type as unknown as { unit: number }).unit;
       if (unit <= 1)
@@ -259,13 +358,25 @@ export function builderFor(field: Field, options: BuildOptions): (capacity: numb
     }
     case Type.Timestamp: {
       const { unit, timezone } = type as Timestamp;
+      const utc = /^(utc|etc\/utc|z)$/i.test(timezone ?? "");
       return (n) =>
-        fixed(type, n, new BigInt64Array(n), (v, row, text) => {
-          const value = parseTimestamp(text, unit, timezone);
-          if (value < -(2n ** 63n) || value >= 2n ** 63n)
-            throw new ValueError(`"${text}" is outside the range of ${field.type}`);
-          v[row] = value;
-        });
+        fixed(
+          type,
+          n,
+          new BigInt64Array(n),
+          (v, row, text) => {
+            const value = parseTimestamp(text, unit, timezone);
+            if (value < INT64_MIN || value > INT64_MAX)
+              throw new ValueError(`"${text}" is outside the range of ${field.type}`);
+            v[row] = value;
+          },
+          (v, row, b, start, end) => {
+            const value = bytesTimestamp(b, start, end, unit, !!timezone, utc);
+            if (value === undefined || value < INT64_MIN || value > INT64_MAX) return false;
+            v[row] = value;
+            return true;
+          },
+        );
     }
     default:
       throw new ValueError(`CSV cannot hold ${type} (column ${field.name}): declare it json or string`);

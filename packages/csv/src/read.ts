@@ -4,7 +4,7 @@ import { builderFor, type ColumnBuilder } from "./builders.js";
 import { columnNames, FIELD_COUNT_HINT, PLUGIN } from "./columns.js";
 import type { CsvReadOptions } from "./options.js";
 import { ValueError } from "./parse-values.js";
-import { records } from "./records.js";
+import { cursors } from "./records.js";
 
 /** The rows of one file as batches of `schema` (the entity's), `batch_size` rows each. */
 export async function* readCsv(
@@ -40,35 +40,36 @@ export async function* readCsv(
     rows = 0;
     return batch;
   };
-  for await (const chunk of records(source, options, ctx.signal))
-    for (const { cells, line } of chunk) {
+  const width = fields.length;
+  for await (const cells of cursors(source, options, ctx.signal))
+    while (cells.next()) {
       if (header) {
         header = false;
-        checkHeader(columnNames(cells, cells.length, options), schema, source);
+        const names = Array.from({ length: cells.count }, (_, c) => cells.text(c));
+        checkHeader(columnNames(names, names.length, options), schema, source);
         continue;
       }
-      if (cells.length !== fields.length)
+      if (cells.count !== width)
         throw new HyggeError(
           "HOME_READ_FAILED",
-          `${source.url} line ${line}: ${cells.length} field(s) where the file has ${fields.length} column(s)`,
+          `${source.url} line ${cells.line}: ${cells.count} field(s) where the file has ${width} column(s)`,
           { plugin: PLUGIN, subject: source.url, hint: FIELD_COUNT_HINT },
         );
-      for (let c = 0; c < cells.length; c++) {
-        try {
-          builders[c]!.append(cells[c]!);
-        } catch (error) {
-          if (!(error instanceof ValueError)) throw error;
-          const field = fields[c]!;
-          throw new HyggeError(
-            "HOME_READ_FAILED",
-            `${source.url} line ${line}, column ${c + 1} (${field.name} ${typeNameOf(field)}): ${error.message}`,
-            {
-              plugin: PLUGIN,
-              subject: source.url,
-              hint: `declare the column's type in columns: (for example columns: { ${field.name}: string }), or fix the value`,
-            },
-          );
-        }
+      let c = 0;
+      try {
+        for (; c < width; c++) builders[c]!.appendCell(cells, c);
+      } catch (error) {
+        if (!(error instanceof ValueError)) throw error;
+        const field = fields[c]!;
+        throw new HyggeError(
+          "HOME_READ_FAILED",
+          `${source.url} line ${cells.line}, column ${c + 1} (${field.name} ${typeNameOf(field)}): ${error.message}`,
+          {
+            plugin: PLUGIN,
+            subject: source.url,
+            hint: `declare the column's type in columns: (for example columns: { ${field.name}: string }), or fix the value`,
+          },
+        );
       }
       if (++rows === capacity) yield flush();
     }

@@ -1,155 +1,55 @@
-import { once } from "node:events";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
-import type { FileSource } from "@hygge/core";
-import { HyggeError } from "@hygge/core";
-import { parse } from "csv-parse";
+import { type FileSource, HyggeError, isHyggeError } from "@hygge/core";
+import { PLUGIN } from "./columns.js";
+import { RecordsCursor, records } from "./csv-parse-records.js";
+import { bytes } from "./input.js";
 import type { CsvReadOptions } from "./options.js";
+import { type Cursor, singleByte, Tokenizer } from "./tokenizer.js";
 
-/** One CSV record: its cells (null where a null marker stood) and the line it starts on. */
-export interface CsvRecord {
-  cells: (string | null)[];
-  line: number;
-}
-
-const PLUGIN = "@hygge/csv";
-
-/** The file's bytes, gunzipped when it is named `.gz` or starts with gzip's magic bytes. */
-async function bytes(source: FileSource, options: CsvReadOptions, signal?: AbortSignal): Promise<Readable[]> {
-  const raw = await source.stream(signal);
-  if (options.compression === "none") return [raw];
-  if (options.compression === "gzip" || /\.gz$/i.test(source.path)) return [raw, createGunzip()];
-  // Peek at the first chunk without consuming it.
-  let first: Buffer | null = raw.read();
-  while (first === null && !raw.readableEnded && !raw.destroyed) {
-    await Promise.race([once(raw, "readable"), once(raw, "end")]);
-    first = raw.read();
-  }
-  if (first === null) return [raw];
-  raw.unshift(first);
-  return first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b ? [raw, createGunzip()] : [raw];
-}
-
-/** The records of a CSV file, streamed (the file is never held whole in memory). */
-export async function* records(
+/**
+ * The records of a CSV file, streamed chunk by chunk (the file is never held whole in memory): each
+ * yield is a cursor to advance with next() until it returns false, over the bytes read so far.
+ * The tokenizer reads the bytes; csv-parse is kept for a quote or escape character that is not a
+ * single byte in the file's encoding.
+ */
+export async function* cursors(
   source: FileSource,
   options: CsvReadOptions,
   signal?: AbortSignal,
-): AsyncGenerator<CsvRecord[]> {
-  const nulls = new Set(options.null_values);
-  const { delimiter, quote, quoted_nulls: quotedNulls } = options;
-  const escapeChar = options.escape ?? quote;
-  // csv-parse's per-field and per-record hooks (cast, on_record, info) build a context object each
-  // time, which doubled to tripled the parse time; `raw` is nearly free. So lines are counted and
-  // null markers resolved here, from each record's raw text.
-  const parser = parse({
-    delimiter,
-    quote,
-    escape: escapeChar,
-    encoding: options.encoding === "latin1" ? "latin1" : "utf8",
-    bom: options.encoding === "utf8",
-    raw: true,
-    // Field counts are checked by the caller (against the header or the entity's schema), and
-    // empty lines skipped below, so that line numbers stay exact.
-    relax_column_count: true,
-  });
+): AsyncGenerator<Cursor> {
+  const escapeChar = options.escape ?? options.quote;
+  if (
+    singleByte(options.quote, options.encoding) === undefined ||
+    singleByte(escapeChar, options.encoding) === undefined
+  ) {
+    for await (const chunk of records(source, options, signal)) yield new RecordsCursor(chunk);
+    return;
+  }
+  const tokenizer = new Tokenizer({ ...options, escape: escapeChar }, source.url);
   const streams = await bytes(source, options, signal);
-  const done = pipeline([...streams, parser] as unknown as NodeJS.ReadWriteStream[], { signal });
-  done.catch(() => {}); // the iteration below reports the error
-  let line = 1;
+  let input: Readable = streams[0]!;
+  if (streams.length > 1) {
+    const gunzip = streams[1]!;
+    input.on("error", (error) => gunzip.destroy(error));
+    input = input.pipe(gunzip as unknown as NodeJS.WritableStream) as unknown as Readable;
+  }
   try {
-    for await (const parsed of drain<{ record: (string | null)[]; raw: string }>(parser)) {
-      const out: CsvRecord[] = [];
-      for (const { record, raw } of parsed) {
-        const start = line;
-        line += lineBreaks(raw);
-        if (record.length === 1 && record[0] === "" && raw[0] !== quote) continue; // an empty line
-        let quoted: boolean[] | undefined;
-        for (let c = 0; c < record.length; c++) {
-          if (!nulls.has(record[c] as string)) continue;
-          // Null markers count only unquoted (DuckDB writes NULL as an empty field and '' as "").
-          if (!quotedNulls) quoted ??= quotedFields(raw, delimiter, quote, escapeChar);
-          if (!quoted?.[c]) record[c] = null;
-        }
-        out.push({ cells: record, line: start });
-      }
-      if (out.length > 0) yield out;
+    for await (const chunk of input) {
+      tokenizer.feed(chunk as Buffer);
+      yield tokenizer;
     }
-    await done;
+    tokenizer.end();
+    yield tokenizer;
   } catch (error) {
-    if (signal?.aborted) throw error;
-    const at = (error as { lines?: number }).lines;
-    throw new HyggeError(
-      "HOME_READ_FAILED",
-      `${source.url}${at ? ` line ${at}` : ""}: ${(error as Error).message}`,
-      {
-        plugin: PLUGIN,
-        subject: source.url,
-        cause: error,
-        hint: "check the file's delimiter, quote and escape options, and that every row has the header's number of fields",
-      },
-    );
-  } finally {
-    if (!parser.destroyed) parser.destroy();
-    for (const s of streams) if (!s.destroyed) s.destroy();
-  }
-}
-
-/**
- * The objects a readable stream holds, a buffer at a time: one await per buffer rather than per
- * record (the stream's own async iterator costs a promise per record).
- */
-async function* drain<T>(stream: Readable): AsyncGenerator<T[]> {
-  for (;;) {
-    const chunk: T[] = [];
-    for (let item = stream.read(); item !== null; item = stream.read()) chunk.push(item as T);
-    if (chunk.length > 0) {
-      yield chunk;
-      continue;
-    }
-    if (stream.errored) throw stream.errored;
-    if (stream.readableEnded || stream.destroyed) return;
-    await new Promise<void>((resolve, reject) => {
-      const settle = (error?: unknown) => {
-        stream.off("readable", settle).off("end", settle).off("close", settle).off("error", settle);
-        if (error) reject(error);
-        else resolve();
-      };
-      stream.on("readable", settle).on("end", settle).on("close", settle).on("error", settle);
+    // Only the stream's errors arrive here (a corrupt gzip…): the cursor's throw in the caller.
+    if (signal?.aborted || isHyggeError(error)) throw error;
+    throw new HyggeError("HOME_READ_FAILED", `${source.url}: ${(error as Error).message}`, {
+      plugin: PLUGIN,
+      subject: source.url,
+      cause: error,
+      hint: "check that the file is readable, and a valid gzip file when it is compressed",
     });
-  }
-}
-
-/** Line breaks in a record's raw text (with CRLF, csv-parse leaves the final LF out of it). */
-function lineBreaks(raw: string): number {
-  let breaks = 0;
-  for (let i = raw.indexOf("\n"); i >= 0; i = raw.indexOf("\n", i + 1)) breaks++;
-  return raw.endsWith("\r") ? breaks + 1 : breaks;
-}
-
-/** Which fields of a record's raw text are quoted (the text already parsed, so it is valid). */
-export function quotedFields(raw: string, delimiter: string, quote: string, escapeChar: string): boolean[] {
-  const out: boolean[] = [];
-  let i = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (;;) {
-    if (raw[i] === quote) {
-      out.push(true);
-      for (i++; i < raw.length; i++) {
-        const ch = raw[i];
-        if (
-          ch === escapeChar &&
-          (raw[i + 1] === quote || (escapeChar !== quote && raw[i + 1] === escapeChar))
-        )
-          i++;
-        else if (ch === quote) {
-          i++;
-          break;
-        }
-      }
-    } else out.push(false);
-    const next = raw.indexOf(delimiter, i);
-    if (next < 0) return out;
-    i = next + delimiter.length;
+  } finally {
+    for (const s of streams) if (!s.destroyed) s.destroy();
   }
 }

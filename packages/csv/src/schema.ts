@@ -10,7 +10,7 @@ import {
 } from "./columns.js";
 import { inferredField, newSample, observe } from "./infer.js";
 import type { CsvReadOptions } from "./options.js";
-import { records } from "./records.js";
+import { cursors } from "./records.js";
 
 /**
  * The schema of a file: declared columns as declared, the others inferred from the first
@@ -24,21 +24,21 @@ export async function csvSchema(
   let header: (string | null)[] | undefined;
   let samples: ReturnType<typeof newSample>[] = [];
   let rows = 0;
-  sampling: for await (const chunk of records(source, options, ctx.signal))
-    for (const record of chunk) {
+  sampling: for await (const cells of cursors(source, options, ctx.signal))
+    while (cells.next()) {
       if (options.header && header === undefined) {
-        header = record.cells;
+        header = Array.from({ length: cells.count }, (_, c) => cells.text(c));
         continue;
       }
-      if (samples.length === 0) samples = record.cells.map(() => newSample());
+      if (samples.length === 0) samples = Array.from({ length: cells.count }, () => newSample());
       const width = header?.length ?? samples.length;
-      if (record.cells.length !== width)
+      if (cells.count !== width)
         throw new HyggeError(
           "HOME_READ_FAILED",
-          `${source.url} line ${record.line}: ${record.cells.length} field(s) where the file has ${width} column(s)`,
+          `${source.url} line ${cells.line}: ${cells.count} field(s) where the file has ${width} column(s)`,
           { plugin: PLUGIN, subject: source.url, hint: FIELD_COUNT_HINT },
         );
-      for (let c = 0; c < samples.length; c++) observe(samples[c]!, record.cells[c] ?? null);
+      for (let c = 0; c < samples.length; c++) observe(samples[c]!, cells.text(c));
       if (++rows >= options.infer_rows) break sampling;
     }
   const width = header?.length ?? samples.length;

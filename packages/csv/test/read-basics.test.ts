@@ -178,6 +178,49 @@ describe("csv reading", () => {
     expect(ms.message).toContain("more precise");
   });
 
+  it("reads a file mixing \\n, \\r\\n and \\r line ends, and keeps its line numbers", async () => {
+    const path = await file("mixed.csv", 'id,s\r\n1,a\n2,"b\r\nc"\r3,d\r\n\nx,e\n');
+    const error = await readFile(path, { columns: { id: "int64" } }).catch((e) => e);
+    expect(error.message).toContain("line 7, column 1 (id int64)");
+    const { rows } = await readFile(path);
+    expect(rows).toEqual([
+      { id: "1", s: "a" },
+      { id: "2", s: "b\r\nc" },
+      { id: "3", s: "d" },
+      { id: "x", s: "e" },
+    ]);
+  });
+
+  it("reads a string column's bytes as they are, invalid UTF-8 as U+FFFD like text", async () => {
+    const path = await file(
+      "bad-utf8.csv",
+      Buffer.concat([Buffer.from("s,n\nok,1\n"), Buffer.from([0xff, 0x61]), Buffer.from(",2\n")]),
+    );
+    const { rows, batches } = await readFile(path, { columns: { s: "string" } });
+    expect(rows).toEqual([
+      { s: "ok", n: "1" },
+      { s: "\ufffda", n: "2" },
+    ]);
+    // Arrow's strings must be valid UTF-8: the bytes themselves are replaced, not only on display.
+    const bytes = batches[0]!.getChild("s")!.data[0]!.values as Uint8Array;
+    expect(Buffer.from(bytes).toString("hex")).toBe(Buffer.from("ok\ufffda").toString("hex"));
+  });
+
+  it("takes a quote that is not one byte in the file's encoding (through csv-parse)", async () => {
+    const text = "a,b\n§x,§§y§,\n§§,2\n";
+    const expected = [
+      { a: "x,§y", b: null },
+      { a: "", b: "2" },
+    ];
+    // Two bytes in UTF-8: csv-parse reads it; one byte in latin1: the tokenizer does.
+    expect((await readFile(await file("q8.csv", text), { quote: "§" })).rows).toEqual(expected);
+    const latin = await readFile(await file("q1.csv", Buffer.from(text, "latin1")), {
+      quote: "§",
+      encoding: "latin1",
+    });
+    expect(latin.rows).toEqual(expected);
+  });
+
   it("reports a malformed CSV with its line", async () => {
     const error = await readFile(await file("x.csv", "a,b\n1,2\n3,4,5\n")).catch((e) => e);
     expect(error.code).toBe("HOME_READ_FAILED");
