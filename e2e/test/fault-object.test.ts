@@ -9,7 +9,7 @@ import { COMMON_FAULT_POINTS } from "./support/trials.js";
 // Issue 10: the kill -9 suite on object storage, with the invariants of the local disk: after every
 // completed run each source row is published exactly once, and readers never see staging; after a
 // killed incremental run readers still see everything published before it, and no row twice.
-const TRIALS = Number(process.env.HYGGE_FAULT_OBJECT_TRIALS ?? 12);
+const TRIALS = Number(process.env.HYGGE_FAULT_OBJECT_TRIALS ?? 6);
 const POINTS = [
   ...COMMON_FAULT_POINTS,
   "files:object:after-commit-record",

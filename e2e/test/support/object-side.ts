@@ -64,7 +64,7 @@ export function azureReader(options: { connectionString: string; container: stri
  * file is a stray (hygge's bookkeeping lives under `out/.hygge/`, outside the entity prefix).
  */
 export async function objectDestination(
-  dir: string,
+  _dir: string,
   reader: ObjectReader,
   storeYaml: string,
 ): Promise<Destination> {
