@@ -11,4 +11,5 @@ export const loaders: Record<string, () => Promise<{ benchCase: BenchCase }>> = 
   "parquet-narrow": () => import("./parquet-narrow.js"),
   "parquet-wide": () => import("./parquet-wide.js"),
   "csv-to-parquet": () => import("./csv-to-parquet.js"),
+  "parquet-to-s3": () => import("./parquet-to-s3.js"),
 };
