@@ -68,27 +68,23 @@ async function listKeys(c: S3Client): Promise<{ key: string; size: number }[]> {
   return out;
 }
 
-/**
- * The emulator's requests, counted by kind. The log has no headers: a server-side CopyObject is a
- * `PUT object` like an upload in one request, and a conditional create is a `PUT object` too.
- */
+/** The emulator's requests, counted by operation (the SDK names most in `x-id`: `PUT CopyObject`…). */
 function requestSummary(requests: EmulatorRequest[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of requests) {
-    const url = new URL(r.url, "http://x");
-    const q = url.searchParams;
-    const kind = q.has("partNumber")
-      ? "part"
-      : q.has("uploads")
-        ? "create-multipart"
+    const q = new URL(r.url, "http://x").searchParams;
+    const op =
+      q.get("x-id") ??
+      (q.has("uploads")
+        ? "CreateMultipartUpload"
         : q.has("uploadId")
-          ? r.method === "POST"
-            ? "complete-multipart"
-            : "abort-multipart"
-          : q.has("list-type") || url.pathname.replace(/\/$/, "") === `/${BUCKET}`
-            ? "list"
-            : "object";
-    const label = `${r.method} ${kind}`;
+          ? "CompleteMultipartUpload"
+          : q.has("list-type")
+            ? "ListObjectsV2"
+            : r.method === "HEAD"
+              ? "HeadObject"
+              : "");
+    const label = `${r.method} ${op}`;
     counts[label] = (counts[label] ?? 0) + 1;
   }
   return counts;
