@@ -93,4 +93,5 @@ for (const name of selected) {
     console.log(`ratio (rows/s, hygge ÷ ${label}): ${fmt(ratio, 2)}, hygge is ${verdict}`);
     if (h.rows !== r.rows) console.log(`WARNING: row counts differ (hygge ${h.rows}, ${label} ${r.rows})`);
   }
+  if (benchCase.check) console.log(`check: ${await benchCase.check(dir, scale)}`);
 }

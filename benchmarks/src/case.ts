@@ -15,6 +15,17 @@ export interface BenchCase {
    * in-memory input, say): its memory still counts in the peak RSS.
    */
   setup?(dir: string, scale: number): Promise<void>;
+  /**
+   * Untimed work in the child process after the measured call, for both sides alike (stopping an
+   * emulator started by `setup`, keeping what a side wrote for `check`); neither time nor memory
+   * counts.
+   */
+  teardown?(dir: string, scale: number, side: string): Promise<void>;
+  /**
+   * Called in the parent once every run is done: compares what the sides wrote (the same rows, the
+   * same bytes…) and returns one line to print, or throws when they differ.
+   */
+  check?(dir: string, scale: number): Promise<string>;
   /** Runs hygge on the prepared input; called in a fresh child process. */
   hygge(dir: string, scale: number): Promise<SideResult>;
   /** The reference (DuckDB, the raw driver…) doing the same work; called in a fresh child process. */

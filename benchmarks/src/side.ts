@@ -22,4 +22,6 @@ const result =
 const ms = performance.now() - started;
 clearInterval(sampler);
 const maxRssKb = Math.max(peak / 1024, process.resourceUsage().maxRSS);
+// After the measurements: what the teardown does (stop an emulator, keep an output) counts nowhere.
+await benchCase.teardown?.(dir!, scale, side!);
 console.log(JSON.stringify({ ...result, ms, maxRssKb }));

@@ -1,9 +1,6 @@
 import type { BenchCase } from "../case.js";
 
-/**
- * Each file in this folder exports `benchCase`; add new cases to this map. Not registered yet:
- * csv-to-parquet.ts (its reference is ready, its hygge side waits for the file engine).
- */
+/** Each file in this folder exports `benchCase`; add new cases to this map. */
 export const loaders: Record<string, () => Promise<{ benchCase: BenchCase }>> = {
   "core-memory": () => import("./core-memory.js"),
   "sql-pg-read": () => import("./sql-pg-read.js"),
@@ -13,4 +10,6 @@ export const loaders: Record<string, () => Promise<{ benchCase: BenchCase }>> = 
   "sql-parquet-to-pg": () => import("./sql-parquet-to-pg.js"),
   "parquet-narrow": () => import("./parquet-narrow.js"),
   "parquet-wide": () => import("./parquet-wide.js"),
+  "csv-to-parquet": () => import("./csv-to-parquet.js"),
+  "parquet-to-s3": () => import("./parquet-to-s3.js"),
 };

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { runFlow } from "@hygge/core";
 import parquet from "@hygge/parquet";
 import type { SideResult } from "../case.js";
+import { runFileFlow } from "./file-flow.js";
 
 const q = (p: string) => `'${p.replace(/'/g, "''")}'`;
 
@@ -28,26 +28,14 @@ export async function hyggeCopy(dir: string): Promise<SideResult> {
   const out = join(dir, "out-hygge");
   rmSync(out, { recursive: true, force: true });
   rmSync(join(dir, ".hygge"), { recursive: true, force: true });
-  const ctx = {
-    flow: "bench",
+  const { rows } = await runFileFlow({
     projectDir: dir,
-    connections: {},
-    resources: { get: async <T>(_k: string, create: () => T | Promise<T>) => create() },
-    logger: { debug() {}, info() {}, warn() {} },
-  };
-  const home = plugin().homes.parquet;
-  const store = plugin().stores.parquet;
-  const report = await runFlow({
-    flow: "bench",
-    home: () => home.create(home.options.parse({ path: "in" }), ctx),
-    store: () =>
-      store.create(
-        store.options.parse({ path: "out-hygge", compression: "snappy", row_group_size: 131072 }),
-        ctx,
-      ),
+    plugins: [parquet],
+    home: { type: "parquet", options: { path: "in" } },
+    store: { type: "parquet", options: { path: "out-hygge", compression: "snappy", row_group_size: 131072 } },
   });
   if (readdirSync(out).length === 0) throw new Error("hygge wrote nothing");
-  return { rows: report.rows, bytes: inputBytes(dir) };
+  return { rows, bytes: inputBytes(dir) };
 }
 
 /** DuckDB, one thread: COPY (SELECT * FROM read_parquet(...)) TO ... (FORMAT parquet). */
@@ -64,5 +52,3 @@ export async function duckdbCopy(dir: string): Promise<SideResult> {
   const [[count]] = r.getRows() as [[bigint]];
   return { rows: Number(count), bytes: inputBytes(dir) };
 }
-
-const plugin = () => parquet;
