@@ -4,6 +4,7 @@ import { buildData } from "./build.js";
 import { CellError, type Convert, converter } from "./convert.js";
 import { readLineChunks } from "./lines.js";
 import type { NdjsonReadOptions } from "./options.js";
+import { parseChunk } from "./parse-chunk.js";
 import { type JsonObject, parseLine } from "./parse-line.js";
 import { notJson } from "./schema.js";
 
@@ -34,14 +35,19 @@ export async function* readNdjson(
     rows = 0;
     return new RecordBatch(schema, data);
   };
-  for await (const chunk of readLineChunks(source, ctx.signal))
-    for (const line of chunk) {
+  for await (const chunk of readLineChunks(source, ctx.signal)) {
+    // One parse for the chunk; line by line when it cannot vouch (that also locates an error).
+    const values = parseChunk(chunk.map((l) => l.text));
+    for (let k = 0; k < chunk.length; k++) {
+      const line = chunk[k]!;
       let row: JsonObject;
-      try {
-        row = parseLine(line.text) as JsonObject;
-      } catch (error) {
-        throw notJson(source, line.number, error);
-      }
+      if (values) row = values[k] as JsonObject;
+      else
+        try {
+          row = parseLine(line.text) as JsonObject;
+        } catch (error) {
+          throw notJson(source, line.number, error);
+        }
       if (row === null || typeof row !== "object" || Array.isArray(row))
         throw new HyggeError("HOME_READ_FAILED", `${source.url} line ${line.number}: not a JSON object`, {
           plugin: PLUGIN,
@@ -77,6 +83,7 @@ export async function* readNdjson(
       }
       if (++rows === options.batch_size) yield flush();
     }
+  }
   if (rows > 0) yield flush();
 }
 
