@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { localStorage } from "@hygge/core";
+
 // BENCH_DIST: another build of this package to compare with (e.g. one of an older commit).
 const { ndjsonFormat } = await import(process.env.BENCH_DIST ?? "../dist/index.js");
 
@@ -31,7 +32,11 @@ const source = {
   read: (offset, length) => localStorage.read(key, { offset, length }),
   stream: (signal) => localStorage.stream(key, signal),
 };
-const ctx = { signal: new AbortController().signal, flow: "bench", logger: { debug() {}, info() {}, warn() {} } };
+const ctx = {
+  signal: new AbortController().signal,
+  flow: "bench",
+  logger: { debug() {}, info() {}, warn() {} },
+};
 const opts = ndjsonFormat.readOptions.parse({});
 
 async function hygge() {
