@@ -26,6 +26,7 @@ export async function* readNdjson(
   const known = new Set(names);
   const converters: Convert[] = fields.map((f) => converter(f, options.unknown_keys));
   const strict = options.unknown_keys === "error";
+  const inherited = names.map((n) => n in Object.prototype);
   let columns: unknown[][] = names.map(() => []);
   let rows = 0;
   const flush = () => {
@@ -58,10 +59,11 @@ export async function* readNdjson(
       let present = 0;
       try {
         for (; c < converters.length; c++) {
-          const name = names[c]!;
-          if (Object.hasOwn(row, name)) {
+          // One lookup: JSON has no undefined, so undefined is a missing key, except for the
+          // names an object inherits (`toString`, `__proto__`), which must be its own.
+          const value = inherited[c] && !Object.hasOwn(row, names[c]!) ? undefined : row[names[c]!];
+          if (value !== undefined) {
             present++;
-            const value = row[name]!;
             columns[c]!.push(value === null ? null : converters[c]!(value));
           } else columns[c]!.push(null);
         }
@@ -69,22 +71,31 @@ export async function* readNdjson(
         if (!(error instanceof CellError)) throw error;
         throw cellError(source, line.number, `${names[c]}${error.path}`, error);
       }
-      if (strict && Object.keys(row).length > present) {
-        const key = Object.keys(row).find((k) => !known.has(k))!;
-        throw cellError(
-          source,
-          line.number,
-          key,
-          new CellError(
-            "is not in the schema (not declared, not seen in the sampled lines)",
-            "declare it in `columns:`, raise `infer_rows`, or set `unknown_keys: ignore` to skip such keys",
-          ),
-        );
+      if (strict && keyCount(row) > present) {
+        const key = Object.keys(row).find((k) => !known.has(k));
+        // Only an enumerable property added to Object.prototype by someone else gets here.
+        if (key !== undefined)
+          throw cellError(
+            source,
+            line.number,
+            key,
+            new CellError(
+              "is not in the schema (not declared, not seen in the sampled lines)",
+              "declare it in `columns:`, raise `infer_rows`, or set `unknown_keys: ignore` to skip such keys",
+            ),
+          );
       }
       if (++rows === options.batch_size) yield flush();
     }
   }
   if (rows > 0) yield flush();
+}
+
+/** Keys of a parsed row, without the array `Object.keys` would allocate for every row. */
+function keyCount(row: JsonObject): number {
+  let n = 0;
+  for (const _ in row) n++;
+  return n;
 }
 
 function cellError(source: FileSource, line: number, path: string, error: CellError): HyggeError {

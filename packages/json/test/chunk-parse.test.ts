@@ -1,5 +1,6 @@
 import { writeFile as fsWrite } from "node:fs/promises";
 import { join } from "node:path";
+import { wordsToBigInt } from "@hygge/core";
 import { describe, expect, it } from "@jest/globals";
 import { isLosslessNumber } from "lossless-json";
 import { parseChunk } from "../src/parse-chunk.js";
@@ -120,5 +121,33 @@ describe("NDJSON reading in chunks", () => {
     const { rows } = await readFile(path, { columns: { n: "decimal(38, 0)" } });
     expect(rows[1500]).toEqual({ s: "\u0001\u0000", n: "12345678901234567890" });
     expect(rows[1499]).toEqual({ s: "r1499", n: "1499" });
+  });
+
+  it("reads keys named like Object.prototype's own and inherited members, present or missing", async () => {
+    const path = await file(
+      "proto.ndjson",
+      '{"toString": "a", "__proto__": 1, "constructor": null}\n{"x": 2}\n{"__proto__": 12345678901234567890}\n',
+    );
+    const { rows, batches } = await readFile(path, {
+      columns: { toString: "string", constructor: "string", x: "int64" }, // (a "__proto__" option key is dropped)
+    });
+    expect(rows.map((r) => [r.toString, r.constructor, r.x])).toEqual([
+      ["a", null, null],
+      [null, null, "2"],
+      [null, null, null],
+    ]);
+    // toRows cannot show a "__proto__" key: read the column (inferred decimal(38, 0)) itself.
+    const proto = batches[0]!.getChild("__proto__")!;
+    expect(proto.type.toString()).toBe("Decimal[38e0]");
+    const words = proto.data[0]!.values as Uint32Array;
+    expect([0, 1, 2].map((i) => proto.isValid(i) && wordsToBigInt(words, i * 4, 4))).toEqual([
+      1n,
+      false,
+      12345678901234567890n,
+    ]);
+    const extra = await file("proto2.ndjson", '{"a": 1}\n{"a": 2, "__proto__": 3}\n');
+    await expect(readFile(extra, { infer_rows: 1 })).rejects.toThrow(
+      `${extra} line 2, key __proto__: is not in the schema`,
+    );
   });
 });
