@@ -1,6 +1,6 @@
 import { type FileSource, type FormatContext, HyggeError } from "@hygge/core";
 import { makeData, RecordBatch, type Schema, Struct } from "apache-arrow";
-import { buildData } from "./build.js";
+import { type ColumnBuilder, columnBuilder } from "./columns.js";
 import { CellError, type Convert, converter } from "./convert.js";
 import { readLineChunks } from "./lines.js";
 import type { NdjsonReadOptions } from "./options.js";
@@ -27,12 +27,12 @@ export async function* readNdjson(
   const converters: Convert[] = fields.map((f) => converter(f, options.unknown_keys));
   const strict = options.unknown_keys === "error";
   const inherited = names.map((n) => n in Object.prototype);
-  let columns: unknown[][] = names.map(() => []);
+  let columns: ColumnBuilder[] = fields.map(columnBuilder);
   let rows = 0;
   const flush = () => {
-    const children = fields.map((f, c) => buildData(f, columns[c]!));
+    const children = columns.map((c) => c.finish());
     const data = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
-    columns = names.map(() => []);
+    columns = fields.map(columnBuilder);
     rows = 0;
     return new RecordBatch(schema, data);
   };

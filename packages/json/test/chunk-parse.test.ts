@@ -150,4 +150,45 @@ describe("NDJSON reading in chunks", () => {
       `${extra} line 2, key __proto__: is not in the schema`,
     );
   });
+
+  it("fills flat columns of every width, with nulls and multi-byte text, past their first capacity", async () => {
+    const n = 5000;
+    const text = (i: number) => (i % 5 === 0 ? null : `é${"😀".repeat(i % 300)}${i}`);
+    const lines = Array.from({ length: n }, (_, i) =>
+      JSON.stringify({
+        i8: i % 11 === 0 ? null : (i % 256) - 128,
+        u16: i % 65536,
+        i32: i % 13 === 0 ? null : -2147483648 + i,
+        u32: 4294967295 - i,
+        i64: i % 2 ? -(2 ** 53) + 1 + i : 2 ** 32 + i,
+        f32: i % 7 === 0 ? null : i + 0.5,
+        f64: i / 8,
+        b: i % 3 === 0 ? null : i % 2 === 0,
+        s: text(i),
+      }),
+    );
+    const path = await file("widths.ndjson", `${lines.join("\n")}\n`);
+    const { rows } = await readFile(path, {
+      batch_size: 4096,
+      columns: {
+        i8: "int8",
+        u16: "uint16",
+        i32: "int32",
+        u32: "uint32",
+        i64: "int64",
+        f32: "float32",
+        f64: "float64",
+        b: "bool",
+        s: "string",
+      },
+    });
+    expect(rows).toHaveLength(n);
+    for (let i = 0; i < n; i++) {
+      // toRows: int64 as decimal text, narrower integers as numbers.
+      const want = { ...JSON.parse(lines[i]!), i64: String(JSON.parse(lines[i]!).i64) };
+      const got = rows[i]!;
+      if (Object.keys(want).some((key) => got[key] !== want[key]))
+        expect({ line: i + 1, got }).toEqual({ line: i + 1, got: want });
+    }
+  });
 });
