@@ -84,8 +84,9 @@ function markRisky(text: string): string | undefined {
         const d = text.charCodeAt(j);
         if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
       }
-      const literal = text.slice(i, j);
-      if (risky(literal)) {
+      // (A risky literal has 5 characters at least: shorter ones are not even sliced.)
+      const literal = j - i >= 5 ? text.slice(i, j) : "";
+      if (literal !== "" && risky(literal)) {
         // Not a JSON number (a leading zero, two dots): as a string it would become valid.
         if (!NUMBER.test(literal)) return undefined;
         parts.push(text.slice(from, i), '"\\u0000', literal, '"');
