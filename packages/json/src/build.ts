@@ -34,6 +34,22 @@ function intArray(type: Int, n: number) {
   return new ctor(n);
 }
 
+/**
+ * 64-bit cells: a bigint, or a safe integer as a number, written as two 32-bit halves (a BigInt
+ * per cell is most of the garbage of an int64 column). Little-endian, as Arrow's buffers.
+ */
+function write64(data: BigInt64Array | BigUint64Array, cells: readonly unknown[]): void {
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.length * 2);
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (typeof c === "number") {
+      const high = Math.floor(c / 4294967296);
+      words[2 * i] = c - high * 4294967296;
+      words[2 * i + 1] = high; // two's complement for a negative high word, by Uint32Array's wrap
+    } else if (c !== null && c !== undefined) data[i] = c as bigint;
+  }
+}
+
 /** Converted cells (see convert.ts) → the Arrow data of one column of `field`'s type. */
 export function buildData(field: Field, cells: readonly unknown[]): Data {
   return build(field.type, cells);
@@ -59,8 +75,8 @@ function build(type: DataType, cells: readonly unknown[]): Data {
           : type.typeId === Type.Date || (type.typeId === Type.Time && (type as Int).bitWidth === 32)
             ? new Int32Array(length)
             : new BigInt64Array(length);
-      const zero = data instanceof BigInt64Array || data instanceof BigUint64Array ? 0n : 0;
-      for (let i = 0; i < length; i++) (data as unknown as unknown[])[i] = cells[i] ?? zero;
+      if (data instanceof BigInt64Array || data instanceof BigUint64Array) write64(data, cells);
+      else for (let i = 0; i < length; i++) (data as unknown as unknown[])[i] = cells[i] ?? 0;
       return makeData({ ...base, data } as never);
     }
     case Type.Float: {

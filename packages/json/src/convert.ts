@@ -10,7 +10,7 @@ import {
   type Timestamp,
   Type,
 } from "apache-arrow";
-import { stringify } from "lossless-json";
+import { isLosslessNumber, stringify } from "lossless-json";
 import { exactNumber, isNumber, type JsonObject, type JsonValue, numberText, scaled } from "./parse-line.js";
 import { parseDate, parseTime, parseTimestamp } from "./temporal.js";
 
@@ -147,15 +147,26 @@ function struct(type: Struct, unknownKeys: "error" | "ignore"): Convert {
   };
 }
 
+const INTEGER = /^-?\d+$/;
+
+/** Number (safe integers, whatever the width) or bigint: see build.ts. */
 function integer(type: Int): Convert {
   const bits = BigInt(type.bitWidth);
   const min = type.isSigned ? -(1n << (bits - 1n)) : 0n;
   const max = type.isSigned ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
   const big = type.bitWidth === 64;
   const name = `${type.isSigned ? "int" : "uint"}${type.bitWidth}`;
+  const lo = Number(min);
+  const hi = Number(max);
   return (v) => {
+    // A safe integer stays a number even for 64 bits (the builder writes it without a BigInt).
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= lo && v <= hi) return v;
+    // A plain integer literal (the common big one: an id beyond 2^53) needs no decimal parsing.
+    if (big && isLosslessNumber(v) && INTEGER.test(v.value)) {
+      const n = BigInt(v.value);
+      if (n >= min && n <= max) return n;
+    }
     // Integers written as strings (protobuf's JSON for int64) are accepted: the text is exact.
-    if (typeof v === "number" && Number.isSafeInteger(v) && v >= min && v <= max) return big ? BigInt(v) : v;
     const x = isNumber(v)
       ? exactNumber(numberText(v))
       : typeof v === "string"

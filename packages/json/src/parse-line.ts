@@ -11,7 +11,7 @@ export type JsonObject = { [key: string]: JsonValue };
 // 2^53, a decimal with 16 significant digits) or a three-digit exponent (1e400 overflows, 1e-400
 // underflows). Matches inside strings too: that only sends the line to the slower parser.
 // A loop rather than a regular expression: this runs on every line, and the regex backtracks.
-function risky(text: string): boolean {
+export function risky(text: string): boolean {
   let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
