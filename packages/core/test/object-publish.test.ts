@@ -128,7 +128,10 @@ describe("object publish: abort and conflicts", () => {
     await runOn(p, { runId: "r2", runType: "full_drop", contents: ["c", "d", "e"], noCommit: true });
     // A file written but not yet staged is dropped too.
     await writeFile(p.localPathFor("part-0000000099.csv"), "half");
-    expect((await keysUnder(storage, `${where(root).book}staging-r2/`)).length).toBe(3);
+    // Uploads overlap the next file's writing: wait for the three staged uploads to land.
+    const staged = async () => (await keysUnder(storage, `${where(root).book}staging-r2/`)).length;
+    for (let i = 0; i < 100 && (await staged()) < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await staged()).toBe(3);
     await p.abort();
     expect(await contentsOf(storage, `${root}lake/`)).toEqual(before);
     expect(await keysUnder(storage, `${tempDir}/`)).toEqual([]);

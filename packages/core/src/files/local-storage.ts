@@ -5,6 +5,15 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadRange, Storage, StorageObject } from "../contracts/storage.js";
 
+/**
+ * Writes and copies go through a temporary file beside the target, renamed over it when complete.
+ * `list()` does not show these (as an object store never shows an upload in progress); a process
+ * killed mid-write leaves one behind, which the next write of that target does not need.
+ */
+const TEMP_PREFIX = ".hygge-tmp-";
+const tempBeside = (file: string) =>
+  join(dirname(file), `${TEMP_PREFIX}${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
 /** The local disk. Keys are absolute paths without their leading '/'. */
 export class LocalStorage implements Storage {
   readonly type = "local";
@@ -35,7 +44,7 @@ export class LocalStorage implements Storage {
         const key = `${dir}${entry.name}`;
         if (entry.isDirectory()) {
           if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* walk(`${key}/`);
-        } else if (key.startsWith(prefix)) {
+        } else if (key.startsWith(prefix) && !entry.name.startsWith(TEMP_PREFIX)) {
           const s = await stat(`/${key}`).catch(() => undefined);
           if (s?.isFile()) yield { path: key, size: s.size, modified: s.mtime };
         }
@@ -81,10 +90,7 @@ export class LocalStorage implements Storage {
   async write(path: string, body: Readable | Uint8Array, signal?: AbortSignal): Promise<StorageObject> {
     const file = this.localPath(path);
     await mkdir(dirname(file), { recursive: true });
-    const tmp = join(
-      dirname(file),
-      `.${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`,
-    );
+    const tmp = tempBeside(file);
     try {
       if (body instanceof Uint8Array) {
         const handle = await open(tmp, "wx");
@@ -111,7 +117,7 @@ export class LocalStorage implements Storage {
   async createIfAbsent(path: string, body: Uint8Array): Promise<boolean> {
     const file = this.localPath(path);
     await mkdir(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+    const tmp = tempBeside(file);
     const handle = await open(tmp, "wx");
     try {
       await handle.writeFile(body);
@@ -134,9 +140,20 @@ export class LocalStorage implements Storage {
     await rm(this.localPath(path), { force: true });
   }
 
+  /** Copied beside the target, fsynced, renamed over it: like a write, the copy appears whole. */
   async copy(from: string, to: string): Promise<void> {
-    await mkdir(dirname(this.localPath(to)), { recursive: true });
-    await copyFile(this.localPath(from), this.localPath(to));
+    const file = this.localPath(to);
+    await mkdir(dirname(file), { recursive: true });
+    const tmp = tempBeside(file);
+    try {
+      await copyFile(this.localPath(from), tmp);
+      const handle = await open(tmp, "r+");
+      await handle.sync().finally(() => handle.close());
+      await rename(tmp, file);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
   }
 
   async rename(from: string, to: string): Promise<void> {
