@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { runFlow } from "@hygge/core";
+import { Registry, runFlow } from "@hygge/core";
 import parquet from "@hygge/parquet";
 import type { SideResult } from "../case.js";
 
@@ -35,8 +35,10 @@ export async function hyggeCopy(dir: string): Promise<SideResult> {
     resources: { get: async <T>(_k: string, create: () => T | Promise<T>) => create() },
     logger: { debug() {}, info() {}, warn() {} },
   };
-  const home = plugin().homes.parquet;
-  const store = plugin().stores.parquet;
+  // Parquet is a format: core's file engine makes its home and store.
+  const registry = new Registry([parquet]);
+  const home = registry.home("parquet").definition;
+  const store = registry.store("parquet").definition;
   const report = await runFlow({
     flow: "bench",
     home: () => home.create(home.options.parse({ path: "in" }), ctx),
@@ -65,4 +67,3 @@ export async function duckdbCopy(dir: string): Promise<SideResult> {
   return { rows: Number(count), bytes: inputBytes(dir) };
 }
 
-const plugin = () => parquet;
