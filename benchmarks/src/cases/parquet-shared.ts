@@ -66,4 +66,3 @@ export async function duckdbCopy(dir: string): Promise<SideResult> {
   const [[count]] = r.getRows() as [[bigint]];
   return { rows: Number(count), bytes: inputBytes(dir) };
 }
-
