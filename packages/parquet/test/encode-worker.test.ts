@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -126,6 +126,51 @@ describe("row groups encoded in a worker thread", () => {
       expect(results[0]).toContain('column "d": a decimal value exceeds its precision 9');
       expect(results[0]).toContain("hint=cast the column to a type Parquet holds exactly");
       expect(results[0]!.replace("worker.parquet", "X")).toBe(results[1]!.replace("inline.parquet", "X"));
+    },
+  );
+});
+
+describe("a store killed while its worker thread encodes", () => {
+  (built ? it : it.skip)(
+    "leaves the old data complete (never part of the new file), and the next run repairs",
+    async () => {
+      const dir = await tempDir("encode-worker-kill");
+      const rows = 400_000;
+      const script = (start: number) => `
+      import { Registry, runFlow } from "@hygge/core";
+      import { memoryHome, sequenceBatches } from "@hygge/core/testing";
+      import plugin from ${JSON.stringify(join(pkg, "dist", "index.js"))};
+      const logger = { debug(m) { console.log("debug: " + m); }, info() {}, warn() {} };
+      const ctx = { flow: "k", entity: "orders", projectDir: ${JSON.stringify(dir)}, connections: {}, resources: { get: async (_k, c) => c() }, logger };
+      const stores = new Registry([plugin]).store("parquet").definition;
+      const store = await stores.create(stores.options.parse({ path: "out", row_group_size: 100000 }), ctx);
+      await runFlow({ flow: "k", entity: "orders", home: memoryHome(sequenceBatches(${rows}, 10000, ${start})), store });
+      console.log("done");`;
+      const spawnRun = (start: number, killOn?: string) =>
+        new Promise<string>((resolve) => {
+          const child = spawn(process.execPath, ["--input-type=module", "-e", script(start)], { cwd: pkg });
+          let output = "";
+          child.stdout.on("data", (chunk: Buffer) => {
+            output += chunk.toString();
+            // Killed as soon as the worker thread took the file: mid-encoding, before the commit point.
+            if (killOn && output.includes(killOn)) child.kill("SIGKILL");
+          });
+          child.on("exit", () => resolve(output));
+        });
+      const ids = async () =>
+        (
+          await sql(
+            `SELECT min(id)::INT AS lo, max(id)::INT AS hi, count(*)::INT AS n FROM read_parquet(${q(join(dir, "out", "orders", "*.parquet"))})`,
+          )
+        )[0];
+      expect(await spawnRun(0)).toContain("done");
+      expect(await ids()).toEqual({ lo: 0, hi: rows - 1, n: rows });
+      const killed = await spawnRun(1_000_000, "in a worker thread");
+      expect(killed).toContain("in a worker thread");
+      expect(killed).not.toContain("done");
+      expect(await ids()).toEqual({ lo: 0, hi: rows - 1, n: rows });
+      expect(await spawnRun(2_000_000)).toContain("done");
+      expect(await ids()).toEqual({ lo: 2_000_000, hi: 2_000_000 + rows - 1, n: rows });
     },
   );
 });
