@@ -6,7 +6,7 @@ import { parentPort } from "node:worker_threads";
 import type { Data } from "apache-arrow";
 import { decodeArrowSchema } from "../arrow-schema.js";
 import type { Compression } from "../options.js";
-import { collect } from "../read/collect.js";
+import { collectGarbage } from "../read/collect.js";
 import { fromWire, type WireData } from "../read/transfer.js";
 import { compressorFor } from "./codecs.js";
 import { ParquetFileWriter } from "./file-writer.js";
@@ -76,7 +76,7 @@ async function run(request: EncodeRequest): Promise<number | undefined> {
     case "group": {
       const columns = request.columns.map((parts, c) => parts.map((p) => fromWire(types[c]!, p)));
       opened().writeRowGroup(columns, request.rows, true);
-      collect?.();
+      collectGarbage();
       return undefined;
     }
     case "finish":
