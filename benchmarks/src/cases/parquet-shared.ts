@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import parquet from "@hygge/parquet";
 import type { SideResult } from "../case.js";
 import { runFileFlow } from "./file-flow.js";
@@ -12,7 +11,7 @@ export async function generate(dir: string, select: string): Promise<void> {
   const input = join(dir, "in", "data.parquet");
   if (existsSync(input)) return;
   mkdirSync(join(dir, "in"), { recursive: true });
-  const db = await DuckDBInstance.create(":memory:");
+  const db = await duckdb();
   const c = await db.connect();
   await c.run(
     `COPY (${select}) TO ${q(`${input}.tmp`)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 131072)`,
@@ -42,7 +41,7 @@ export async function hyggeCopy(dir: string): Promise<SideResult> {
 export async function duckdbCopy(dir: string): Promise<SideResult> {
   const out = join(dir, "out-duckdb.parquet");
   rmSync(out, { force: true });
-  const db = await DuckDBInstance.create(":memory:");
+  const db = await duckdb();
   const c = await db.connect();
   await c.run("SET threads=1");
   await c.run(
@@ -51,4 +50,10 @@ export async function duckdbCopy(dir: string): Promise<SideResult> {
   const r = await c.runAndReadAll(`SELECT count(*)::BIGINT FROM read_parquet(${q(out)})`);
   const [[count]] = r.getRows() as [[bigint]];
   return { rows: Number(count), bytes: inputBytes(dir) };
+}
+
+/** DuckDB loaded only by the sides that use it: its native library is not hygge's memory. */
+async function duckdb() {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  return DuckDBInstance.create(":memory:");
 }

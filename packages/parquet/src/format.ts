@@ -1,19 +1,22 @@
 import type { FileSource, FormatContext, FormatWriter } from "@hygge/core";
 import { defineFormat, HyggeError, isHyggeError } from "@hygge/core";
 import { type Data, type RecordBatch, type Schema, Timestamp } from "apache-arrow";
-import { ARROW_SCHEMA_KEY, encodeArrowSchema } from "./arrow-schema.js";
+import { ARROW_SCHEMA_KEY, decodeArrowSchema, encodeArrowSchema } from "./arrow-schema.js";
 import { type ResolvedReadOptions, type ResolvedWriteOptions, readOptions, writeOptions } from "./options.js";
 import { RefusedError } from "./read/errors.js";
 import { MissingColumnError, ParquetFile, TIMEZONES_KEY } from "./read/parquet-file.js";
 import { RowGroupDecoder, type RowGroupTask } from "./read/row-groups.js";
 import { compressorFor } from "./write/codecs.js";
-import { ParquetFileWriter } from "./write/file-writer.js";
+import { allColumnar, fastPathOn, ParquetFileWriter } from "./write/file-writer.js";
 import { parquetSchema, UnwritableError } from "./write/schema.js";
+import { encodeWorkerAvailable, ThreadedFileWriter } from "./write/threaded-writer.js";
 
 const PLUGIN = "@hygge/parquet";
 const DEFAULT_BATCH_ROWS = 32_768;
 /** Below this many rows the decode worker's start-up costs more than it saves. */
 const WORKER_MIN_ROWS = 100_000;
+/** A first row group smaller than this is written in the calling thread (the file is small). */
+const THREAD_MIN_ROWS = 50_000;
 
 /**
  * Parquet as a format of core's file engine: the schema and row count come from the footer, rows
@@ -94,7 +97,12 @@ export const parquetFormat = defineFormat({
     }
   },
 
-  async createWriter(path: string, schema: Schema, options: ResolvedWriteOptions): Promise<FormatWriter> {
+  async createWriter(
+    path: string,
+    schema: Schema,
+    options: ResolvedWriteOptions,
+    ctx?: FormatContext,
+  ): Promise<FormatWriter> {
     let elements: ReturnType<typeof parquetSchema>;
     let arrowSchema: string;
     try {
@@ -103,22 +111,64 @@ export const parquetFormat = defineFormat({
     } catch (error) {
       throw writeFailed(path, error);
     }
-    const { codec, compressors } = await compressorFor(options.compression, options.compression_level);
-    const file = new ParquetFileWriter(path, schema, elements, {
-      codec,
-      compressors,
-      dictionary: options.dictionary,
-      kvMetadata: [...zoneMetadata(schema), { key: ARROW_SCHEMA_KEY, value: arrowSchema }],
-    });
-    return rowGroupWriter(file, schema, options.row_group_size);
+    const kvMetadata = [...zoneMetadata(schema), { key: ARROW_SCHEMA_KEY, value: arrowSchema }];
+    const threadable =
+      encodeWorkerAvailable() &&
+      allColumnar(schema, elements) &&
+      decodeArrowSchema(arrowSchema)?.fields.length === schema.fields.length;
+    // The file is opened when the first row group is due: a file of full-size row groups is
+    // encoded in a worker thread, a small one (a thread's start-up would dominate) in this one.
+    const open = async (firstRows: number): Promise<FileSink> => {
+      if (threadable && firstRows >= THREAD_MIN_ROWS) {
+        ctx?.logger.debug(`parquet: encoding ${path} in a worker thread`);
+        return new ThreadedFileWriter(path, {
+          arrowSchema,
+          elements,
+          compression: options.compression,
+          level: options.compression_level,
+          dictionary: options.dictionary,
+          fast: fastPathOn(),
+          kvMetadata,
+        });
+      }
+      const { codec, compressors } = await compressorFor(options.compression, options.compression_level);
+      return new ParquetFileWriter(path, schema, elements, {
+        codec,
+        compressors,
+        dictionary: options.dictionary,
+        kvMetadata,
+      });
+    };
+    return rowGroupWriter(path, open, schema, options.row_group_size);
   },
 });
 
+/** The file being written: in this thread (ParquetFileWriter) or in a worker (ThreadedFileWriter). */
+interface FileSink {
+  writeRowGroup(columns: Data[][], rows: number, release: boolean): void | Promise<void>;
+  finish(): number | Promise<number>;
+  close(): void | Promise<void>;
+}
+
 /** Buffers batches into row groups of `rowGroupSize` rows (the last one of a file may be smaller). */
-function rowGroupWriter(file: ParquetFileWriter, schema: Schema, rowGroupSize: number): FormatWriter {
+function rowGroupWriter(
+  path: string,
+  open: (firstRows: number) => Promise<FileSink>,
+  schema: Schema,
+  rowGroupSize: number,
+): FormatWriter {
   const pending: RecordBatch[] = [];
   let pendingRows = 0;
-  const flush = (rows: number) => {
+  let file: FileSink | undefined;
+  const sink = async (rows: number) => {
+    try {
+      file ??= await open(rows);
+    } catch (error) {
+      throw writeFailed(path, error);
+    }
+    return file;
+  };
+  const flush = async (rows: number) => {
     const take: RecordBatch[] = [];
     let n = 0;
     while (n < rows) {
@@ -135,10 +185,11 @@ function rowGroupWriter(file: ParquetFileWriter, schema: Schema, rowGroupSize: n
     }
     pendingRows -= n;
     const columns: Data[][] = schema.fields.map((_, c) => take.map((b) => b.data.children[c]!));
+    const target = await sink(n);
     try {
-      file.writeRowGroup(columns, n);
+      await target.writeRowGroup(columns, n, true);
     } catch (error) {
-      throw writeFailed(file.path, error);
+      throw writeFailed(path, error);
     }
   };
   return {
@@ -146,15 +197,20 @@ function rowGroupWriter(file: ParquetFileWriter, schema: Schema, rowGroupSize: n
       if (batch.numRows === 0) return;
       pending.push(batch);
       pendingRows += batch.numRows;
-      while (pendingRows >= rowGroupSize) flush(rowGroupSize);
+      while (pendingRows >= rowGroupSize) await flush(rowGroupSize);
     },
     async finish() {
-      if (pendingRows > 0) flush(pendingRows);
-      return { bytes: file.finish() };
+      if (pendingRows > 0) await flush(pendingRows);
+      const target = await sink(0);
+      try {
+        return { bytes: await target.finish() };
+      } catch (error) {
+        throw writeFailed(path, error);
+      }
     },
     async abort() {
       pending.length = 0;
-      file.close();
+      await file?.close();
     },
   };
 }

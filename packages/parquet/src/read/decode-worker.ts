@@ -1,6 +1,7 @@
 // Worker thread: decodes row groups from column-chunk bytes the main thread fetched and
 // transferred, and hands the Arrow buffers back by transfer. It opens no file itself.
 import { parentPort } from "node:worker_threads";
+import { collectGarbage } from "./collect.js";
 import { RefusedError } from "./errors.js";
 import { ParquetFile } from "./parquet-file.js";
 import { toWire } from "./transfer.js";
@@ -53,6 +54,7 @@ async function handle(request: DecodeRequest): Promise<void> {
     const transfer = new Set<ArrayBuffer>();
     const children = batch.data.children.map((c) => toWire(c, transfer));
     parentPort!.postMessage({ id: request.id, rows: batch.numRows, children }, [...transfer]);
+    collectGarbage();
   } catch (error) {
     parentPort!.postMessage({
       id: request.id,

@@ -97,11 +97,33 @@ function scatter(src: Numeric, n: number, index: Int32Array | undefined, type: D
     (out as Int32Array).set(src as Int32Array);
     return out;
   }
-  const out = new Ctor(n) as unknown as number[];
+  const out = new Ctor(n);
+  const bytes = (out as Int32Array).BYTES_PER_ELEMENT;
+  if (bytes === src.BYTES_PER_ELEMENT && (bytes === 4 || bytes === 8)) {
+    // Moved as 32-bit words: no BigInt per 64-bit value, float bits (NaN payloads) kept as they are.
+    const to = new Int32Array(out.buffer);
+    const from = new Int32Array(src.buffer, src.byteOffset, src.length * (bytes >> 2));
+    if (bytes === 4) {
+      for (let i = 0; i < n; i++) {
+        const j = index[i]!;
+        if (j >= 0) to[i] = from[j]!;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const j = index[i]!;
+        if (j >= 0) {
+          to[2 * i] = from[2 * j]!;
+          to[2 * i + 1] = from[2 * j + 1]!;
+        }
+      }
+    }
+    return out;
+  }
+  const o = out as unknown as number[];
   const s = src as unknown as number[];
   for (let i = 0; i < n; i++) {
     const j = index[i]!;
-    if (j >= 0) out[i] = s[j]!;
+    if (j >= 0) o[i] = s[j]!;
   }
   return out as unknown as ArrayLike<unknown>;
 }
@@ -144,6 +166,21 @@ function decimalWords(leaf: LeafData, n: number, index: Int32Array | undefined, 
   const bytesOut = new Uint8Array(out.buffer);
   const width = words * 4;
   const values = leaf.values;
+  if (values.kind === "int64") {
+    // Two 32-bit words per value, then the sign extension: no BigInt per value.
+    const src = values.data as BigInt64Array;
+    const from = new Int32Array(src.buffer, src.byteOffset, src.length * 2);
+    const to = new Int32Array(out.buffer);
+    for (let i = 0; i < n; i++) {
+      const j = index ? index[i]! : i;
+      if (j < 0) continue;
+      const hi = from[2 * j + 1]!;
+      to[i * words] = from[2 * j]!;
+      to[i * words + 1] = hi;
+      if (hi < 0) for (let w = 2; w < words; w++) to[i * words + w] = -1;
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     const j = index ? index[i]! : i;
     if (j < 0) continue;
@@ -152,11 +189,6 @@ function decimalWords(leaf: LeafData, n: number, index: Int32Array | undefined, 
       const v = values.data[j]!;
       out[i * words] = v >>> 0;
       if (v < 0) for (let w = 1; w < words; w++) out[i * words + w] = 0xffffffff;
-    } else if (values.kind === "int64") {
-      const v = values.data[j]!;
-      out[i * words] = Number(BigInt.asUintN(32, v));
-      out[i * words + 1] = Number(BigInt.asUintN(32, v >> 32n));
-      if (v < 0n) for (let w = 2; w < words; w++) out[i * words + w] = 0xffffffff;
     } else {
       const b = (values.data as Uint8Array[])[j]!;
       const len = b.length;

@@ -54,6 +54,27 @@ type Plan =
   | { kind: "fast"; element: SchemaElement; physical: Physical }
   | { kind: "generic"; subtree: SchemaElement[] };
 
+/** How each column is written: the columnar encoder, or the generic path. */
+function plan(schema: Schema, elements: SchemaElement[], fastOption?: boolean): Plan[] {
+  const fast = fastOption ?? fastPathOn();
+  return schema.fields.map((f, c) => {
+    const subtree = columnElements(elements, c);
+    const element = subtree[0]!;
+    const physical = fast && subtree.length === 1 ? fastPhysical(f.type, element) : undefined;
+    return physical ? { kind: "fast", element, physical } : { kind: "generic", subtree };
+  });
+}
+
+export const fastPathOn = () => process.env.HYGGE_PARQUET_FAST !== "0";
+
+/**
+ * Whether every column goes through the columnar encoder: only then can the file be written by the
+ * encoder thread (the generic path builds JS values, which do not cross threads cheaply).
+ */
+export function allColumnar(schema: Schema, elements: SchemaElement[]): boolean {
+  return plan(schema, elements).every((p) => p.kind === "fast");
+}
+
 /**
  * Writes one Parquet file, one row group per `writeRowGroup` call: "PAR1", the row groups' column
  * chunks, the FileMetaData footer (thrift compact, write/metadata.ts), its length and "PAR1".
@@ -74,20 +95,17 @@ export class ParquetFileWriter {
     private readonly elements: SchemaElement[],
     private readonly options: FileWriterOptions,
   ) {
-    const fast = options.fast ?? process.env.HYGGE_PARQUET_FAST !== "0";
-    this.plans = schema.fields.map((f, c) => {
-      const subtree = columnElements(elements, c);
-      const element = subtree[0]!;
-      const physical = fast && subtree.length === 1 ? fastPhysical(f.type, element) : undefined;
-      return physical ? { kind: "fast", element, physical } : { kind: "generic", subtree };
-    });
+    this.plans = plan(schema, elements, options.fast);
     this.fd = openSync(path, "wx");
     this.sink = new FdSink(this.fd);
     this.sink.appendBytes(MAGIC);
   }
 
-  /** `columns[c]` holds the Data parts of column c for this row group. */
-  writeRowGroup(columns: Data[][], rows: number): void {
+  /**
+   * `columns[c]` holds the Data parts of column c for this row group. With `release`, each entry
+   * is emptied once its column is written, so its buffers can go before the row group ends.
+   */
+  writeRowGroup(columns: Data[][], rows: number, release = false): void {
     if (rows === 0) return;
     const start = this.sink.offset;
     const chunks: ChunkMeta[] = [];
@@ -102,6 +120,7 @@ export class ParquetFileWriter {
           }),
         );
       } else chunks.push(...writeGenericColumn(this.sink, plan.subtree, columns[c]!, rows, this.options));
+      if (release) columns[c] = [];
     });
     let uncompressed = 0n;
     for (const chunk of chunks) {
