@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream, existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { type CreateContext, type HyggePlugin, runFlow, type Store } from "@hygge/core";
+import { type CreateContext, type HyggePlugin, Registry, runFlow, type Store } from "@hygge/core";
 import { sequenceBatches } from "@hygge/core/testing";
 import parquet from "@hygge/parquet";
 import sql from "@hygge/sql";
@@ -12,7 +12,8 @@ import { pgClient } from "../reference/pg.js";
 import { prepareReadTable, QUERY } from "./sql-pg-read.js";
 import { benchContext, ROWS } from "./sql-pg-shared.js";
 
-const pq = parquet as HyggePlugin;
+/** Parquet is a format: core's file engine makes its home and store. */
+const pq = new Registry([parquet as HyggePlugin]);
 const BATCH = 65_536;
 /** hygge's parquet store defaults (snappy, 122,880-row groups): the reference writes the same. */
 const PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880";
@@ -20,7 +21,7 @@ const PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1228
 const CSV_COLUMNS = "columns={'id': 'BIGINT', 'name': 'VARCHAR', 'amount': 'DOUBLE'}";
 
 function parquetStore(dir: string, ctx: CreateContext): Store {
-  const def = pq.stores!.parquet!;
+  const def = pq.store("parquet").definition;
   return def.create(def.options.parse({ path: "out" }), { ...ctx, projectDir: dir }) as Store;
 }
 
@@ -100,7 +101,7 @@ export const fromParquet: BenchCase = {
   },
   async hygge(dir) {
     const ctx = benchContext(FROM_TABLE);
-    const def = pq.homes!.parquet!;
+    const def = pq.home("parquet").definition;
     const home = () =>
       def.create(def.options.parse({ path: "out/in" }), { ...ctx, entity: undefined, projectDir: dir });
     const store = sql.stores.postgres.create(

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { CreateContext, HyggePlugin, Store } from "@hygge/core";
-import { runFlow } from "@hygge/core";
+import { Registry, runFlow } from "@hygge/core";
 import { typeMatrix } from "@hygge/core/testing";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { dropOwnTables, pgHome, pgStore, seed, unique, withClient } from "./pg-helpers.js";
@@ -59,19 +59,21 @@ describe.each(postgresServers())("PostgreSQL → Parquet → PostgreSQL ($label)
   async function trip(source: string, target: string): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), "hygge-sql-pq-"));
     dirs.push(dir);
-    const pq = parquet!;
+    // Parquet is a format: core's file engine makes its home and store.
+    const registry = new Registry([parquet!]);
+    const pqStore = registry.store("parquet").definition;
+    const pqHome = registry.home("parquet").definition;
     const pqCtx: CreateContext = { ...ctx, projectDir: dir, entity: "m" };
     await runFlow({
       flow: "sqltest",
       entity: "m",
       home: pgHome(ctx, source),
-      store: () =>
-        pq.stores!.parquet!.create(pq.stores!.parquet!.options.parse({ path: "out" }), pqCtx) as Store,
+      store: () => pqStore.create(pqStore.options.parse({ path: "out" }), pqCtx) as Store,
     });
     await runFlow({
       flow: "sqltest",
       entity: "m",
-      home: () => pq.homes!.parquet!.create(pq.homes!.parquet!.options.parse({ path: "out" }), pqCtx),
+      home: () => pqHome.create(pqHome.options.parse({ path: "out" }), pqCtx),
       store: () => pgStore(ctx, "m", { table: target }),
     });
     return join(dir, "out");
