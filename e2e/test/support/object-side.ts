@@ -3,8 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { duck, q } from "./duck.js";
+import { duck } from "./duck.js";
 import type { Destination } from "./fault-harness.js";
+import { parquetState } from "./parquet-side.js";
 
 /**
  * An object store as a reader sees it, through the service's own SDK (not hygge's driver): list a
@@ -75,10 +76,6 @@ export async function objectDestination(
       const keys = await reader.list(`out/${entity}/`);
       const strays = keys.filter((k) => !k.endsWith(".parquet") || path.basename(k).startsWith("."));
       const files = keys.filter((k) => !strays.includes(k));
-      if (files.length === 0) {
-        const empty = { n: 0, distinctIds: 0, minId: null, maxId: null, maxTs: null, sumTs: 0 };
-        return { ...empty, badPayloads: 0, below: 0, strays };
-      }
       const local = await mkdtemp(path.join(os.tmpdir(), "hygge-object-read-"));
       try {
         const paths: string[] = [];
@@ -88,24 +85,7 @@ export async function objectDestination(
           await writeFile(file, await reader.get(key));
           paths.push(file);
         }
-        const [s] = await db.rows<Record<string, number | null>>(
-          `SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d, min(id)::INT AS mi, max(id)::INT AS ma,
-                  max(ts)::INT AS mt, coalesce(sum(ts), 0)::DOUBLE AS st,
-                  count(*) FILTER (WHERE payload IS DISTINCT FROM 'row-' || id)::INT AS bad,
-                  count(*) FILTER (WHERE id < ${Number(below)})::INT AS below
-             FROM read_parquet([${paths.map(q).join(", ")}], hive_partitioning = false)`,
-        );
-        return {
-          n: s!.n!,
-          distinctIds: s!.d!,
-          minId: s!.mi!,
-          maxId: s!.ma!,
-          maxTs: s!.mt!,
-          sumTs: s!.st!,
-          badPayloads: s!.bad!,
-          below: s!.below!,
-          strays,
-        };
+        return { ...(await parquetState(db, paths, below)), strays };
       } finally {
         await rm(local, { recursive: true, force: true });
       }

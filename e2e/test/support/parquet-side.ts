@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rename } from "node:fs/promises";
 import path from "node:path";
 import { duck, q } from "./duck.js";
-import type { Destination, RowsSpec, Source } from "./fault-harness.js";
+import type { Destination, DestinationState, RowsSpec, Source } from "./fault-harness.js";
 
 export const rowsSql = (r: RowsSpec) =>
   `SELECT (${r.startId} + i)::BIGINT AS id, (${r.baseTs} + (i % 3))::BIGINT AS ts, 'row-' || (${r.startId} + i) AS payload FROM range(${r.count}) t(i)`;
@@ -62,38 +62,48 @@ export async function parquetDestination(dir: string): Promise<Destination> {
       const { files, strays } = await publishedFiles(folder);
       const publishGap =
         !existsSync(folder) && existsSync(path.join(dir, "out", ".hygge", entity, "publish.json"));
-      if (files.length === 0) {
-        return {
-          n: 0,
-          distinctIds: 0,
-          minId: null,
-          maxId: null,
-          maxTs: null,
-          sumTs: 0,
-          badPayloads: 0,
-          below: 0,
-          strays,
-          publishGap,
-        };
-      }
-      const [s] = await db.rows<Record<string, number | null>>(
-        `SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d, min(id)::INT AS mi, max(id)::INT AS ma,
-                max(ts)::INT AS mt, coalesce(sum(ts), 0)::DOUBLE AS st,
-                count(*) FILTER (WHERE payload IS DISTINCT FROM 'row-' || id)::INT AS bad,
-                count(*) FILTER (WHERE id < ${Number(below)})::INT AS below
-           FROM read_parquet([${files.map(q).join(", ")}], hive_partitioning = false)`,
-      );
+      // The publish gap only matters when no folder is there (checkAfterKill).
       return {
-        n: s!.n!,
-        distinctIds: s!.d!,
-        minId: s!.mi!,
-        maxId: s!.ma!,
-        maxTs: s!.mt!,
-        sumTs: s!.st!,
-        badPayloads: s!.bad!,
-        below: s!.below!,
+        ...(await parquetState(db, files, below)),
         strays,
+        ...(files.length === 0 ? { publishGap } : {}),
       };
     },
+  };
+}
+
+/** What DuckDB reads from `files` (every published `.parquet` of an entity), as the fault checks need it. */
+export async function parquetState(
+  db: Awaited<ReturnType<typeof duck>>,
+  files: string[],
+  below: number,
+): Promise<Omit<DestinationState, "strays" | "publishGap">> {
+  if (files.length === 0)
+    return {
+      n: 0,
+      distinctIds: 0,
+      minId: null,
+      maxId: null,
+      maxTs: null,
+      sumTs: 0,
+      badPayloads: 0,
+      below: 0,
+    };
+  const [s] = await db.rows<Record<string, number | null>>(
+    `SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d, min(id)::INT AS mi, max(id)::INT AS ma,
+            max(ts)::INT AS mt, coalesce(sum(ts), 0)::DOUBLE AS st,
+            count(*) FILTER (WHERE payload IS DISTINCT FROM 'row-' || id)::INT AS bad,
+            count(*) FILTER (WHERE id < ${Number(below)})::INT AS below
+       FROM read_parquet([${files.map(q).join(", ")}], hive_partitioning = false)`,
+  );
+  return {
+    n: s!.n!,
+    distinctIds: s!.d!,
+    minId: s!.mi!,
+    maxId: s!.ma!,
+    maxTs: s!.mt!,
+    sumTs: s!.st!,
+    badPayloads: s!.bad!,
+    below: s!.below!,
   };
 }

@@ -7,6 +7,7 @@ export {
   prepareProject,
   runProject,
 } from "./api.js";
+export { civilFromDays, daysFromCivil } from "./arrow/calendar.js";
 export {
   EXTENSION_METADATA_KEY,
   EXTENSION_NAME_KEY,
@@ -90,6 +91,7 @@ export { createContext, Factory } from "./factory.js";
 export { faultPoint } from "./fault.js";
 export { LocalStorage, localStorage } from "./files/local-storage.js";
 export { cleanKey, type LocationRef, resolveStorage } from "./files/resolve.js";
+export { fileSource } from "./files/source.js";
 export type {
   FlowCounters,
   FlowEvent,

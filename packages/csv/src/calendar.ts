@@ -1,29 +1,4 @@
-/**
- * Proleptic Gregorian dates ↔ days since 1970-01-01 (Howard Hinnant's algorithms): exact for every
- * year, unlike `Date`, whose range and parsing rules are narrower than Arrow's.
- */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-export function civilFromDays(days: number): [year: number, month: number, day: number] {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp + (mp < 10 ? 3 : -9);
-  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
-}
+import { civilFromDays, daysFromCivil } from "@hygge/core";
 
 /** Days since the epoch, or undefined when the date does not exist (2023-02-29). */
 export function validDays(year: number, month: number, day: number): number | undefined {

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import {
+  fileSource as coreFileSource,
   type FileSource,
   type FormatContext,
   type Json,
@@ -30,16 +31,9 @@ afterAll(async () => {
 
 /** A FileSource over a local file, through core's local storage (keys: absolute path without '/'). */
 export async function fileSource(path: string): Promise<FileSource> {
-  const key = path.replace(/^\//, "");
-  const { size } = await stat(path);
-  return {
-    path: key,
-    url: path,
-    size,
-    read: (offset, length) => localStorage.read(key, { offset, length }),
-    stream: (signal) => localStorage.stream(key, signal),
-    localPath: path,
-  };
+  const object = await localStorage.stat(path.replace(/^\//, ""));
+  if (!object) throw new Error(`${path} does not exist`);
+  return coreFileSource(localStorage, object);
 }
 
 export interface Logged extends Logger {

@@ -1,8 +1,15 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { type FileSource, type FormatContext, type Logger, localStorage, toRows } from "@hygge/core";
+import {
+  fileSource as coreFileSource,
+  type FileSource,
+  type FormatContext,
+  type Logger,
+  localStorage,
+  toRows,
+} from "@hygge/core";
 import { afterAll } from "@jest/globals";
 import type { RecordBatch, Schema } from "apache-arrow";
 import { ndjsonFormat } from "../src/index.js";
@@ -23,15 +30,9 @@ afterAll(async () => {
 
 /** A local file as the file engine hands it to a format (storage key = path without its '/'). */
 export async function fileSource(path: string): Promise<FileSource> {
-  const key = path.slice(1);
-  const { size } = await stat(path);
-  return {
-    path: key,
-    url: path,
-    size,
-    read: (offset, length) => localStorage.read(key, { offset, length }),
-    stream: (signal) => localStorage.stream(key, signal),
-  };
+  const object = await localStorage.stat(path.replace(/^\//, ""));
+  if (!object) throw new Error(`${path} does not exist`);
+  return coreFileSource(localStorage, object);
 }
 
 export const infoLines: string[] = [];
