@@ -1,5 +1,4 @@
 import path from "node:path";
-import { typeNameOf } from "./arrow/type-names.js";
 import { applyOverrides } from "./config/overrides.js";
 import type { ProjectConfig } from "./config/schema.js";
 import type { Logger, RunType } from "./contracts/common.js";
@@ -16,6 +15,8 @@ import { type RunFilter, selectRuns } from "./project/select.js";
 import type { ProjectSources } from "./project/sources.js";
 import { Registry } from "./registry.js";
 import { RunResources } from "./resources.js";
+import { decideSchema, hasChange, type SchemaChange, schemaRefusedError } from "./schema/change.js";
+import { type RecordedColumn, recordSchema, schemaFromRecord } from "./schema/recorded.js";
 
 export interface ProjectRunOptions extends RunFilter {
   /** The project as plain objects: what hygge.yml plus flows/ parse into. */
@@ -91,9 +92,16 @@ export interface DryRunEntry {
    * File homes (a format's home: CSV, NDJSON, Parquet…): the columns the run will read, as hygge's
    * type names (`id int64`), declared or inferred from the first file's sample or footer.
    */
-  schema?: { name: string; type: string }[];
+  schema?: RecordedColumn[];
   /** Why the file home's schema could not be read (no files yet, a bad sample…): the run would fail the same way. */
   schemaError?: string;
+  /**
+   * The change of columns the run would make (on_schema_change), when the home's schema is known
+   * (file homes) and the journal holds the destination's columns from the last passed run.
+   */
+  schemaChange?: SchemaChange;
+  /** The change the run would refuse (nothing would be written), as the run's error would say it. */
+  schemaRefused?: string;
 }
 
 /**
@@ -136,8 +144,31 @@ async function dryRunEntry(
     runType: run.runType,
     watermarkColumn: run.watermark?.column,
     ...(await resumeFrom(run, options.journal)),
-    ...(prepared.registry.isFileHome(run.home.type) ? await fileSchema(factory, run, ctx) : {}),
+    ...(prepared.registry.isFileHome(run.home.type)
+      ? pendingChange(run, await fileSchema(factory, run, ctx), await options.journal?.lastSchema?.(run))
+      : {}),
   };
+}
+
+/** The columns change the run would make, from the home's schema and the journal's last published columns. */
+function pendingChange(
+  run: EntityRun,
+  found: Pick<DryRunEntry, "schema" | "schemaError">,
+  published: RecordedColumn[] | undefined,
+): Pick<DryRunEntry, "schema" | "schemaError" | "schemaChange" | "schemaRefused"> {
+  if (!found.schema || !published || run.runType === "full_drop") return found;
+  const incoming = schemaFromRecord(found.schema);
+  const decision = decideSchema({
+    published,
+    incoming,
+    policy: run.onSchemaChange,
+    runType: run.runType,
+    primaryKey: run.primaryKey,
+  });
+  if (decision.refused)
+    return { ...found, schemaRefused: schemaRefusedError(decision.refused, run.onSchemaChange).message };
+  const change = decision.evolution?.change;
+  return change && hasChange(change) ? { ...found, schemaChange: change } : found;
 }
 
 async function fileSchema(
@@ -155,7 +186,7 @@ async function fileSchema(
       entity: run.entity,
       runType: run.runType,
     });
-    return schema ? { schema: schema.fields.map((f) => ({ name: f.name, type: typeNameOf(f) })) } : {};
+    return schema ? { schema: recordSchema(schema) } : {};
   } catch (error) {
     return { schemaError: errorMessage(error).split("\n")[0] };
   } finally {

@@ -9,11 +9,14 @@ import { formatBound, resolveTimeouts } from "./flow/timeouts.js";
 import type { EntityRun, ProjectPlan } from "./project/plan.js";
 import type { Registry } from "./registry.js";
 import { RunResources } from "./resources.js";
+import type { RecordedColumn } from "./schema/recorded.js";
 
 /** Hooks a journal implements to record runs; the store stays the source of truth for resuming. */
 export interface RunJournal {
   /** Resume point for stores that cannot report their committed state. */
   lastWatermark?(run: EntityRun): Promise<Watermark | undefined>;
+  /** The destination's columns as the last passed run left them (shown by --dry-run and debug). */
+  lastSchema?(run: EntityRun): Promise<RecordedColumn[] | undefined>;
   record(report: FlowReport, run: EntityRun): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ async function runOne(
       runType: run.runType,
       watermark: run.watermark,
       primaryKey: run.primaryKey,
+      onSchemaChange: run.onSchemaChange,
       since,
       signal: options.signal,
       onEvent: options.onEvent,

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   COMMIT_UNKNOWN:
     "a commit was interrupted: the store may or may not have published; its next open() completes or rolls it back",
   SCHEMA_MISMATCH: "batches or files do not share one schema",
+  SCHEMA_CHANGE_REFUSED:
+    "the source's columns changed in a way the on_schema_change policy refuses; nothing was written",
   CONNECTION_FAILED: "a connection could not be opened",
   ABORTED: "the run was cancelled",
   LOCKED: "another run holds the project lock",

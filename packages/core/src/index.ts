@@ -139,4 +139,23 @@ export { type RunFilter, selectRuns } from "./project/select.js";
 export type { ProjectSources } from "./project/sources.js";
 export { Registry } from "./registry.js";
 export { RunResources } from "./resources.js";
+export {
+  changesDestination,
+  DEFAULT_ON_SCHEMA_CHANGE,
+  type DecideInput,
+  decideSchema,
+  describeChange,
+  describeRefusal,
+  hasChange,
+  ON_SCHEMA_CHANGE,
+  type OnSchemaChange,
+  type SchemaChange,
+  type SchemaDecision,
+  type SchemaEvolution,
+  type SchemaRefusal,
+  schemaRefusedError,
+  type WidenedColumn,
+} from "./schema/change.js";
+export { fieldOfRecord, type RecordedColumn, recordSchema, schemaFromRecord } from "./schema/recorded.js";
+export { holds, type TypeRelation, typeRelation } from "./schema/widen.js";
 export { collectSecrets, isSecretKey, redact, redactConfig } from "./secrets.js";

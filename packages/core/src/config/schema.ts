@@ -21,6 +21,9 @@ export const watermarkSchema = z.strictObject({
 
 export const runTypeSchema = z.enum(["full_drop", "incremental", "merge"]);
 
+/** What incremental and merge runs do when the source's columns change (schema/change.ts). */
+export const onSchemaChangeSchema = z.enum(["append_new_columns", "sync_all_columns", "fail", "ignore"]);
+
 const isDuration = (value: number | string) => {
   try {
     return parseDuration(value) > 0;
@@ -54,6 +57,7 @@ const entityFields = {
   run_type: runTypeSchema.optional(),
   watermark: watermarkSchema.optional(),
   primary_key: keyList.optional(),
+  on_schema_change: onSchemaChangeSchema.optional(),
   enabled: z.boolean().optional(),
   timeouts: timeoutsSchema.optional(),
 };
@@ -77,6 +81,7 @@ export const flowSchema = z.strictObject({
   run_type: runTypeSchema.optional(),
   watermark: watermarkSchema.optional(),
   primary_key: keyList.optional(),
+  on_schema_change: onSchemaChangeSchema.optional(),
   defaults: entityDefaultsSchema.optional(),
   entities: z.array(z.union([entitySchema.shape.name, entitySchema])).optional(),
   enabled: z.boolean().optional(),

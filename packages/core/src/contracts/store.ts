@@ -1,4 +1,6 @@
-import type { RecordBatch } from "apache-arrow";
+import type { RecordBatch, Schema } from "apache-arrow";
+import type { SchemaEvolution } from "../schema/change.js";
+import type { RecordedColumn } from "../schema/recorded.js";
 import type { CheckResult, RunType } from "./common.js";
 import type { Watermark } from "./watermark.js";
 
@@ -19,6 +21,12 @@ export interface CommitState {
   entity?: string;
   committedAt: string;
   watermark?: Watermark;
+  /**
+   * The destination's columns once this commit is published (all of them: a column the source no
+   * longer has stays until a sync_all_columns run or a full_drop removes it). The engine compares
+   * the next run's source with it (on_schema_change). Absent in states of older hygge versions.
+   */
+  schema?: RecordedColumn[];
 }
 
 export interface CommitReport {
@@ -57,6 +65,20 @@ export interface Store {
   abort(error: unknown): Promise<void>;
   /** The state published with the data, read back from the destination: the resume point. */
   committedState?(): Promise<CommitState | undefined>;
+  /**
+   * Called once, after open() and before the first write(), when the source's columns differ from
+   * the published ones and the policy accepted the change (incremental and merge runs): the store
+   * prepares what it must change in place (SQL: ALTER TABLE … ADD / ALTER … TYPE / DROP COLUMN),
+   * inside the run's atomic publish, so a failed or aborted run leaves the old columns. Stores
+   * whose new data simply carries its columns (files) need not implement it.
+   */
+  evolve?(evolution: SchemaEvolution): Promise<void>;
+  /**
+   * The destination's columns read from the destination itself, for a destination whose committed
+   * state has no recorded schema (published by an older hygge, or not by hygge). Undefined when
+   * there is nothing yet.
+   */
+  publishedSchema?(): Promise<Schema | undefined>;
   check?(): Promise<CheckResult[]>;
   close?(): Promise<void>;
 }

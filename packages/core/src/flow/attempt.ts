@@ -1,9 +1,9 @@
-import type { RecordBatch, Schema } from "apache-arrow";
+import type { RecordBatch } from "apache-arrow";
 import type { Home } from "../contracts/home.js";
 import type { Store, WriteContext } from "../contracts/store.js";
 import { errorMessage, HyggeError } from "../errors.js";
 import { AttemptContext, type AttemptInfo } from "./attempt-context.js";
-import { commitStep } from "./commit-step.js";
+import { commitStep, type Moved } from "./commit-step.js";
 import { consume } from "./consume.js";
 import type { FlowReport } from "./events.js";
 import { GuardedHome } from "./guarded-home.js";
@@ -131,17 +131,17 @@ async function moveBatches(
   store: GuardedStore,
   resume: ResumePoint,
   estimatedRows: number | undefined,
-): Promise<{ schema: Schema | undefined; queueHighWater: number }> {
+): Promise<Moved> {
   const queue = new BoundedQueue<RecordBatch>(a.options.queueSize ?? 4);
   const onAbort = () => queue.fail(a.failure());
   a.signal.addEventListener("abort", onAbort, { once: true });
-  const [schema] = await Promise.all([
+  const [schema, outcome] = await Promise.all([
     produce(a, () => home.read(resume.readCtx), queue, resume.tracker),
-    consume(a, store, queue, estimatedRows),
+    consume(a, store, queue, estimatedRows, resume),
   ]);
   a.signal.removeEventListener("abort", onAbort);
   if (a.signal.aborted) throw a.failure();
-  return { schema, queueHighWater: queue.highWater };
+  return { schema, queueHighWater: queue.highWater, decision: outcome?.decision };
 }
 
 async function resolve<T>(value: Maybe<T>): Promise<T> {

@@ -2,10 +2,18 @@ import type { Schema } from "apache-arrow";
 import { schemaFingerprint } from "../arrow/schema.js";
 import type { CommitReport } from "../contracts/store.js";
 import { faultPoint } from "../fault.js";
+import { hasChange, type SchemaDecision } from "../schema/change.js";
 import type { AttemptContext } from "./attempt-context.js";
 import type { FlowReport } from "./events.js";
 import type { GuardedStore } from "./guarded-store.js";
 import type { ResumePoint } from "./resume.js";
+
+/** What moving the batches left for the commit: the source's schema and the schema decision. */
+export interface Moved {
+  schema: Schema | undefined;
+  queueHighWater: number;
+  decision?: SchemaDecision;
+}
 
 /**
  * Publishes the data and its state (the new watermark) in the store's one atomic step, and builds
@@ -16,12 +24,15 @@ export async function commitStep(
   a: AttemptContext,
   store: GuardedStore,
   resume: ResumePoint,
-  moved: { schema: Schema | undefined; queueHighWater: number },
+  moved: Moved,
 ): Promise<FlowReport> {
   const { info, counters, runType, flow, entity } = a;
   a.progress("committing");
   faultPoint("engine:before-commit");
   const watermark = resume.tracker?.result();
+  // No batch came: the destination's columns did not change.
+  const schema = moved.decision?.target ?? resume.committed?.schema;
+  const change = moved.decision?.evolution?.change;
   let report: CommitReport;
   try {
     report = await store.commit({
@@ -31,6 +42,7 @@ export async function commitStep(
       entity,
       committedAt: new Date().toISOString(),
       ...(watermark ? { watermark } : {}),
+      ...(schema ? { schema } : {}),
     });
   } catch (error) {
     throw a.fail(error, "STORE_COMMIT_FAILED", a.options.storePlugin);
@@ -56,6 +68,8 @@ export async function commitStep(
     watermark,
     committed: resume.committed,
     schemaFingerprint: moved.schema ? schemaFingerprint(moved.schema) : undefined,
+    ...(schema ? { schema } : {}),
+    ...(change && hasChange(change) ? { schemaChange: change } : {}),
     attempts: info.attempt,
     startedAt: info.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),

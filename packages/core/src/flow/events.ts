@@ -2,6 +2,8 @@ import type { RunType } from "../contracts/common.js";
 import type { CommitState } from "../contracts/store.js";
 import type { Watermark } from "../contracts/watermark.js";
 import type { HyggeError } from "../errors.js";
+import type { SchemaChange } from "../schema/change.js";
+import type { RecordedColumn } from "../schema/recorded.js";
 import type { PluginRole, PluginStep } from "./steps.js";
 
 export interface FlowCounters {
@@ -61,6 +63,10 @@ export interface FlowReport extends FlowCounters {
   committed?: CommitState;
   /** Columns and types of the data moved (see schemaFingerprint). */
   schemaFingerprint?: string;
+  /** The destination's columns once the run was published (what the store recorded). */
+  schema?: RecordedColumn[];
+  /** What the run changed in the destination's columns (on_schema_change); absent when nothing. */
+  schemaChange?: SchemaChange;
   startedAt: string;
   finishedAt: string;
   error?: HyggeError;

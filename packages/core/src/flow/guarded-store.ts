@@ -1,6 +1,7 @@
-import type { RecordBatch } from "apache-arrow";
+import type { RecordBatch, Schema } from "apache-arrow";
 import type { CommitReport, CommitState, Store, WriteContext } from "../contracts/store.js";
 import { HyggeError } from "../errors.js";
+import type { SchemaEvolution } from "../schema/change.js";
 import type { Party, PluginGuard } from "./plugin-guard.js";
 import type { PluginStep } from "./steps.js";
 import { formatBound } from "./timeouts.js";
@@ -33,7 +34,7 @@ export class GuardedStore {
     this.party = guard.party("store", plugin);
     this.writeSlot = guard.slot(this.party, "write");
     this.party.onAbandon = (step, reason) => {
-      if (step !== "write" && step !== "committed_state") return;
+      if (!["write", "committed_state", "published_schema", "evolve"].includes(step)) return;
       // Abandoned by the abort: abort with the attempt's failure; by its bound: with that timeout.
       this.abort(guard.signal.aborted ? this.failure() : reason).catch(() => undefined);
     };
@@ -58,6 +59,20 @@ export class GuardedStore {
     if (this.closing) return this.afterClose("committed_state");
     if (!this.store.committedState) return Promise.resolve(undefined);
     return this.guard.call(this.party, "committed_state", () => this.store.committedState!());
+  }
+
+  /** The destination's columns read from the destination (undefined when the store cannot tell). */
+  publishedSchema(): Promise<Schema | undefined> {
+    if (this.closing) return this.afterClose("published_schema");
+    if (!this.store.publishedSchema) return Promise.resolve(undefined);
+    return this.guard.call(this.party, "published_schema", () => this.store.publishedSchema!());
+  }
+
+  /** Hands the accepted change to a store that changes columns in place; a no-op for the others. */
+  evolve(evolution: SchemaEvolution): Promise<void> {
+    if (this.closing) return this.afterClose("evolve");
+    if (!this.store.evolve) return Promise.resolve();
+    return this.guard.call(this.party, "evolve", () => this.store.evolve!(evolution));
   }
 
   write(batch: RecordBatch): Promise<void> {

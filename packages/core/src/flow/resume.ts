@@ -23,11 +23,11 @@ export async function resumePoint(a: AttemptContext, store: GuardedStore): Promi
   const { watermark } = a.options;
   let since: Watermark | undefined;
   let committed: CommitState | undefined;
+  // Incremental and merge runs read the committed state even without a watermark: it holds the
+  // published columns the source is compared with (on_schema_change).
+  if (a.runType !== "full_drop" && store.hasCommittedState) committed = await store.committedState();
   if (watermark && a.runType !== "full_drop") {
-    if (store.hasCommittedState) {
-      committed = await store.committedState();
-      since = committed?.watermark;
-    } else since = a.options.since;
+    since = store.hasCommittedState ? committed?.watermark : a.options.since;
   }
   let tracker: WatermarkTracker | undefined;
   try {

@@ -5,6 +5,7 @@ import type { Home } from "../contracts/home.js";
 import type { Store } from "../contracts/store.js";
 import type { Watermark, WatermarkSpec } from "../contracts/watermark.js";
 import { type HyggeError, isTransient, withContext } from "../errors.js";
+import type { OnSchemaChange } from "../schema/change.js";
 import { attemptOnce } from "./attempt.js";
 import { elapsed, emit } from "./attempt-context.js";
 import type { FlowEvent, FlowReport } from "./events.js";
@@ -26,6 +27,8 @@ export interface FlowOptions {
   runType?: RunType;
   watermark?: WatermarkSpec;
   primaryKey?: string[];
+  /** What an incremental or merge run does when the source's columns changed (default append_new_columns). */
+  onSchemaChange?: OnSchemaChange;
   /** Resume point when the store cannot report its committed state (from the journal). */
   since?: Watermark;
   runId?: string;

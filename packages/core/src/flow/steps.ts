@@ -8,6 +8,8 @@ export type PluginStep =
   | "create"
   | "open"
   | "committed_state"
+  | "published_schema"
+  | "evolve"
   | "estimate_rows"
   | "read"
   | "stop_reading"
@@ -21,6 +23,8 @@ export const STEP_PHRASE: Readonly<Record<PluginStep, string>> = {
   create: "start",
   open: "open",
   committed_state: "read its committed state",
+  published_schema: "read the destination's columns",
+  evolve: "change the destination's columns",
   estimate_rows: "estimate its rows",
   read: "read the next batch",
   stop_reading: "stop reading",
@@ -35,6 +39,9 @@ export const STEP_TIMEOUT: Readonly<Record<PluginStep, keyof FlowTimeouts>> = {
   create: "create",
   open: "open",
   committed_state: "committedState",
+  published_schema: "committedState",
+  // Widening a column can rewrite a large table: bounded like the publish it belongs to.
+  evolve: "commit",
   estimate_rows: "estimate",
   read: "read",
   stop_reading: "close",

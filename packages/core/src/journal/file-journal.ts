@@ -6,6 +6,8 @@ import type { RunJournal } from "../coordinator.js";
 import { faultPoint } from "../fault.js";
 import type { FlowReport, FlowStatus } from "../flow/events.js";
 import type { EntityRun } from "../project/plan.js";
+import type { SchemaChange } from "../schema/change.js";
+import type { RecordedColumn } from "../schema/recorded.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 /** One entity run, as kept in the journal. */
@@ -28,6 +30,10 @@ export interface JournalRecord {
   since?: JournalWatermark;
   watermark?: JournalWatermark;
   schemaFingerprint?: string;
+  /** The destination's columns after the run (passed runs). */
+  schema?: RecordedColumn[];
+  /** What the run changed in the destination's columns (on_schema_change). */
+  schemaChange?: SchemaChange;
   error?: { code: string; message: string; hint?: string };
   /** Written at reconciliation: the store had published this run but the journal had no record of it. */
   recovered?: boolean;
@@ -100,6 +106,7 @@ export class FileJournal implements RunJournal {
         attempts: 0,
         watermarkColumn: committed.watermark?.column,
         watermark: summary(committed.watermark),
+        ...(committed.schema ? { schema: committed.schema } : {}),
         recovered: true,
       });
     }
@@ -125,6 +132,8 @@ export class FileJournal implements RunJournal {
       since: summary(report.since),
       watermark: summary(report.watermark),
       schemaFingerprint: report.schemaFingerprint,
+      ...(report.schema ? { schema: report.schema } : {}),
+      ...(report.schemaChange ? { schemaChange: report.schemaChange } : {}),
       error: report.error
         ? { code: report.error.code, message: this.redact(report.error.message), hint: report.error.hint }
         : undefined,
@@ -180,6 +189,12 @@ export class FileJournal implements RunJournal {
     if (!last?.watermark) return undefined;
     const { boundaryKeyCount, ...watermark } = last.watermark;
     return boundaryKeyCount ? { ...watermark, rereadBoundary: true } : watermark;
+  }
+
+  /** The destination's columns as the last passed run left them (for `--dry-run` and `hygge debug`). */
+  async lastSchema(run: EntityRun): Promise<RecordedColumn[] | undefined> {
+    const records = await this.list(run.flow, run.entity);
+    return records.findLast((r) => r.status === "pass" && r.schema)?.schema;
   }
 
   /** Recent runs, newest first; `filter` is `FLOW` or `FLOW.ENTITY`. */

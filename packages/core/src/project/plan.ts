@@ -9,6 +9,7 @@ import { HyggeError, isHyggeError } from "../errors.js";
 import { parseDuration } from "../flow/lookback.js";
 import { type FlowTimeouts, timeoutsFromConfig } from "../flow/timeouts.js";
 import type { Registry } from "../registry.js";
+import { DEFAULT_ON_SCHEMA_CHANGE, type OnSchemaChange } from "../schema/change.js";
 import type { ProjectSources } from "./sources.js";
 
 export interface BlockPlan {
@@ -29,6 +30,8 @@ export interface EntityRun {
   runType: RunType;
   watermark?: WatermarkSpec;
   primaryKey?: string[];
+  /** `on_schema_change` (entity over defaults over flow; default append_new_columns). */
+  onSchemaChange: OnSchemaChange;
   /** Bounds of plugin calls set in the project (ms; entity over defaults over flow over options). */
   timeouts?: Partial<FlowTimeouts>;
 }
@@ -242,6 +245,11 @@ function planEntity(
         }
       : undefined,
     primaryKey,
+    onSchemaChange:
+      entity?.on_schema_change ??
+      defaults.on_schema_change ??
+      flow.on_schema_change ??
+      DEFAULT_ON_SCHEMA_CHANGE,
   };
 }
 

@@ -1,0 +1,62 @@
+import type { RecordBatch, Schema } from "apache-arrow";
+import {
+  changesDestination,
+  DEFAULT_ON_SCHEMA_CHANGE,
+  decideSchema,
+  type SchemaDecision,
+  schemaRefusedError,
+} from "../schema/change.js";
+import { recordSchema } from "../schema/recorded.js";
+import type { AttemptContext } from "./attempt-context.js";
+import type { GuardedStore } from "./guarded-store.js";
+import type { ResumePoint } from "./resume.js";
+
+/** The decision of one attempt, and how each batch is shaped for the store. */
+export interface SchemaOutcome {
+  decision: SchemaDecision;
+  /** Batches as the store receives them (`ignore` leaves new columns out). */
+  shape(batch: RecordBatch): RecordBatch;
+}
+
+/**
+ * Compares the source's columns (the first batch's schema) with the destination's (the committed
+ * state's recorded schema, else what the store reads from the destination) and applies the
+ * policy, before the first write: a refused change fails the run with nothing written, an
+ * accepted one is handed to the store (`evolve`) to apply inside its atomic publish.
+ */
+export async function schemaStep(
+  a: AttemptContext,
+  store: GuardedStore,
+  resume: ResumePoint,
+  incoming: Schema,
+): Promise<SchemaOutcome> {
+  const policy = a.options.onSchemaChange ?? DEFAULT_ON_SCHEMA_CHANGE;
+  let published = resume.committed?.schema;
+  let fromDestination = false;
+  if (!published && a.runType !== "full_drop") {
+    const found = await store.publishedSchema();
+    if (found) {
+      published = recordSchema(found);
+      fromDestination = true;
+    }
+  }
+  const decision = decideSchema({
+    published,
+    fromDestination,
+    // A destination hygge has no state for is somebody else's: its columns are never dropped.
+    foreign: fromDestination && !resume.committed,
+    incoming,
+    policy,
+    runType: a.runType,
+    primaryKey: a.options.primaryKey,
+  });
+  if (decision.refused)
+    throw a.fail(schemaRefusedError(decision.refused, policy), "SCHEMA_CHANGE_REFUSED", undefined);
+  const evolution = decision.evolution;
+  if (evolution && changesDestination(evolution.change)) await store.evolve(evolution);
+  const write = decision.write;
+  return {
+    decision,
+    shape: write ? (batch) => batch.select(write) : (batch) => batch,
+  };
+}
