@@ -94,6 +94,36 @@ describe("watermark boundary rule", () => {
     );
   });
 
+  it("a watermark column widened to a finer unit (on_schema_change) resumes from the same instant, exactly", () => {
+    // Committed in ms: 5 s and 1 ms after the epoch; rows 1 and 2 were loaded at that value.
+    const ms: Watermark = {
+      column: "ts",
+      kind: "timestamp",
+      unit: "ms",
+      value: "5001",
+      boundaryKeys: ["[1]"],
+    };
+    const us = batchOf({
+      id: vectorFromArray([1, 2, 3, 4], new Int32()),
+      ts: int64Vector(new TimestampNanosecond(), [
+        5_001_000_000n,
+        5_001_000_000n,
+        5_001_000_001n,
+        5_000_999_999n,
+      ]),
+    });
+    const t = new WatermarkTracker({ column: "ts", primaryKey: ["id"] }, ms);
+    // Row 1 is at the boundary and loaded; row 2 is at the boundary and new; row 4 is below it.
+    expect(ids(t.process(us))).toEqual([2, 3]);
+    expect(t.result()).toEqual({
+      column: "ts",
+      kind: "timestamp",
+      unit: "ns",
+      value: "5001000001",
+      boundaryKeys: ["[3]"],
+    });
+  });
+
   it("a missing or unorderable watermark column is a configuration error naming it", () => {
     const t = new WatermarkTracker({ column: "nope", primaryKey: [] });
     expect(() => t.process(rows([1], [1]))).toThrow(/watermark column "nope" is not in the data/);

@@ -33,6 +33,17 @@ export function watermarkKind(
   }
 }
 
+/**
+ * How many `to` units make one `from` unit when `to` is the same or a finer timestamp unit
+ * (1000 per step: s → ms → us → ns), undefined when it is coarser: a committed watermark of a
+ * column whose unit was widened (on_schema_change) is carried over exactly.
+ */
+export function unitFactor(from: Watermark["unit"], to: Watermark["unit"]): bigint | undefined {
+  const a = UNITS.indexOf(from ?? "us");
+  const b = UNITS.indexOf(to ?? "us");
+  return b >= a ? 1000n ** BigInt(b - a) : undefined;
+}
+
 export function parse(kind: WatermarkKind, value: string): Ordered {
   if (kind === "float") return Number(value);
   if (kind === "string") return value;

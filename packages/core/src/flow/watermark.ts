@@ -16,6 +16,7 @@ import {
   type Ordered,
   parse,
   read,
+  unitFactor,
   watermarkKind,
 } from "./watermark-values.js";
 
@@ -156,7 +157,14 @@ export class WatermarkTracker {
     const p = this.previous;
     const was = describeKind(p.kind, p.unit, p.timezone);
     const now = describeKind(info.kind, info.unit, this.timezone);
-    if (was !== now) {
+    // A column widened to a finer unit in the same zone (on_schema_change): the value scales exactly.
+    const factor =
+      info.kind === "timestamp" && p.kind === "timestamp" && (p.timezone ?? null) === (this.timezone ?? null)
+        ? unitFactor(p.unit, info.unit)
+        : was === now
+          ? 1n
+          : undefined;
+    if (factor === undefined) {
       throw new HyggeError(
         "CONFIG_INVALID",
         `watermark column "${this.spec.column}" is now ${now}, but the committed watermark is ${was}`,
@@ -168,8 +176,12 @@ export class WatermarkTracker {
         },
       );
     }
-    this.since = parse(info.kind, p.value);
-    this.lower = this.homeSince ? parse(info.kind, this.homeSince.value) : this.since;
+    const scaled = (value: string) => {
+      const v = parse(info.kind, value);
+      return factor === 1n ? v : (v as bigint) * factor;
+    };
+    this.since = scaled(p.value);
+    this.lower = this.homeSince ? scaled(this.homeSince.value) : this.since;
   }
 
   /** Follows the maximum and the keys of the rows holding it, up to the bound. */
