@@ -1,4 +1,4 @@
-import type { RecordBatch, Table } from "apache-arrow";
+import { Int64, type RecordBatch, type Table, Utf8, vectorFromArray } from "apache-arrow";
 import { toRows } from "../arrow/values.js";
 import type { RunType } from "../contracts/common.js";
 import type { Store } from "../contracts/store.js";
@@ -7,7 +7,7 @@ import type { FlowEvent } from "../flow/events.js";
 import { runFlow } from "../flow/run-flow.js";
 import { jestGlobals } from "./jest-globals.js";
 import { memoryHome } from "./memory.js";
-import { batchOf, sequenceBatches, typeMatrix } from "./type-matrix.js";
+import { batchOf, int64Vector, sequenceBatches, typeMatrix } from "./type-matrix.js";
 
 export interface StoreSuiteOptions {
   /** Shown in test names. */
@@ -161,6 +161,54 @@ export function testStore(options: StoreSuiteOptions): void {
       if (store.committedState) {
         const committed = await store.committedState();
         expect(committed?.watermark?.value).toBe("14");
+      }
+      await store.close?.();
+    });
+
+    it("on_schema_change (default): a new column is added, a column gone from the source is kept, the state records the columns", async () => {
+      const name = entity("evolve");
+      const probe = await options.create(name);
+      const supported = probe.supports.runTypes.includes("incremental");
+      await probe.close?.();
+      if (!supported) return;
+      const watermark = { column: "id", primaryKey: ["id"] };
+      const first = sequenceBatches(6, 3);
+      await run(name, first, "incremental", { watermark });
+      // The next source: `amount` is gone, `note` is new; ids 6..9 are new rows.
+      const ids = [6n, 7n, 8n, 9n];
+      const next = batchOf({
+        id: int64Vector(new Int64(), ids),
+        name: vectorFromArray(
+          ids.map((id) => `name-${id}`),
+          new Utf8(),
+        ),
+        note: vectorFromArray(["n6", null, "n8", "n9"], new Utf8()),
+      });
+      const second = await run(name, [next], "incremental", { watermark });
+      expect(second.rows).toBe(4);
+      expect(second.schemaChange).toEqual({
+        added: [{ name: "note", type: "string" }],
+        widened: [],
+        dropped: [],
+        kept: [expect.objectContaining({ name: "amount" })],
+        ignored: [],
+      });
+      const rows = (await rowsOf(name)) ?? [];
+      const byId = new Map(rows.map((r) => [String(r.id), r]));
+      expect([...byId.keys()].sort((a, b) => Number(a) - Number(b))).toEqual(
+        Array.from({ length: 10 }, (_, i) => String(i)),
+      );
+      expect(rows).toHaveLength(10);
+      // Old rows: no note; new rows: the note, and no amount.
+      expect(byId.get("2")?.note ?? null).toBeNull();
+      expect(byId.get("2")?.amount).not.toBeNull();
+      expect(byId.get("8")?.note).toBe("n8");
+      expect(byId.get("7")?.note ?? null).toBeNull();
+      expect(byId.get("8")?.amount ?? null).toBeNull();
+      const store = await options.create(name);
+      if (store.committedState) {
+        const committed = await store.committedState();
+        expect(committed?.schema?.map((c) => c.name)).toEqual(["id", "name", "amount", "note"]);
       }
       await store.close?.();
     });
