@@ -33,7 +33,10 @@ export async function schemaStep(
   const policy = a.options.onSchemaChange ?? DEFAULT_ON_SCHEMA_CHANGE;
   let published = resume.committed?.schema;
   let fromDestination = false;
-  if (!published && a.runType !== "full_drop") {
+  // A state without recorded columns (an older hygge published it): read them from the
+  // destination. No state at all: nothing hygge published to compare with (a destination it did
+  // not create keeps the store's own checks, and its columns are never altered or dropped).
+  if (!published && resume.committed && a.runType !== "full_drop") {
     const found = await store.publishedSchema();
     if (found) {
       published = recordSchema(found);
@@ -43,8 +46,6 @@ export async function schemaStep(
   const decision = decideSchema({
     published,
     fromDestination,
-    // A destination hygge has no state for is somebody else's: its columns are never dropped.
-    foreign: fromDestination && !resume.committed,
     incoming,
     policy,
     runType: a.runType,

@@ -97,8 +97,6 @@ export interface DecideInput {
    * left to the store's own exact checks, and only new, dropped and wider columns count.
    */
   fromDestination?: boolean;
-  /** The destination was not published by hygge (no committed state): its columns are never dropped. */
-  foreign?: boolean;
   incoming: Schema;
   policy: OnSchemaChange;
   runType: RunType;
@@ -126,7 +124,7 @@ export function decideSchema(input: DecideInput): SchemaDecision {
         refused.push({ column: old.name, from: old.type, why: "key dropped" });
         continue;
       }
-      if (policy === "sync_all_columns" && !input.foreign) change.dropped.push(old);
+      if (policy === "sync_all_columns") change.dropped.push(old);
       else {
         change.kept.push(old);
         target.push({ name: old.name, type: old.type }); // holds nulls from now on
