@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Schema } from "apache-arrow";
 import { applyOverrides } from "./config/overrides.js";
 import type { ProjectConfig } from "./config/schema.js";
 import type { Logger, RunType } from "./contracts/common.js";
@@ -15,8 +16,9 @@ import { type RunFilter, selectRuns } from "./project/select.js";
 import type { ProjectSources } from "./project/sources.js";
 import { Registry } from "./registry.js";
 import { RunResources } from "./resources.js";
-import { decideSchema, hasChange, type SchemaChange, schemaRefusedError } from "./schema/change.js";
-import { type RecordedColumn, recordSchema, schemaFromRecord } from "./schema/recorded.js";
+import type { OnSchemaChange, SchemaChange } from "./schema/change.js";
+import { type PendingSchemaChange, pendingSchemaChange } from "./schema/pending.js";
+import { type RecordedColumn, recordSchema } from "./schema/recorded.js";
 
 export interface ProjectRunOptions extends RunFilter {
   /** The project as plain objects: what hygge.yml plus flows/ parse into. */
@@ -102,6 +104,10 @@ export interface DryRunEntry {
   schemaChange?: SchemaChange;
   /** The change the run would refuse (nothing would be written), as the run's error would say it. */
   schemaRefused?: string;
+  /** The ways out of a refused change (the error's hint). */
+  schemaRefusedHint?: string;
+  /** `on_schema_change` of incremental and merge runs (full_drop replaces the columns). */
+  onSchemaChange?: OnSchemaChange;
 }
 
 /**
@@ -144,38 +150,31 @@ async function dryRunEntry(
     runType: run.runType,
     watermarkColumn: run.watermark?.column,
     ...(await resumeFrom(run, options.journal)),
+    ...(run.runType === "full_drop" ? {} : { onSchemaChange: run.onSchemaChange }),
     ...(prepared.registry.isFileHome(run.home.type)
-      ? pendingChange(run, await fileSchema(factory, run, ctx), await options.journal?.lastSchema?.(run))
+      ? await fileColumns(factory, run, ctx, options.journal)
       : {}),
   };
 }
 
-/** The columns change the run would make, from the home's schema and the journal's last published columns. */
-function pendingChange(
+/** A file home's columns and, against the journal's last published columns, the change the run would make. */
+async function fileColumns(
+  factory: Factory,
   run: EntityRun,
-  found: Pick<DryRunEntry, "schema" | "schemaError">,
-  published: RecordedColumn[] | undefined,
-): Pick<DryRunEntry, "schema" | "schemaError" | "schemaChange" | "schemaRefused"> {
-  if (!found.schema || !published || run.runType === "full_drop") return found;
-  const incoming = schemaFromRecord(found.schema);
-  const decision = decideSchema({
-    published,
-    incoming,
-    policy: run.onSchemaChange,
-    runType: run.runType,
-    primaryKey: run.primaryKey,
-  });
-  if (decision.refused)
-    return { ...found, schemaRefused: schemaRefusedError(decision.refused, run.onSchemaChange).message };
-  const change = decision.evolution?.change;
-  return change && hasChange(change) ? { ...found, schemaChange: change } : found;
+  ctx: CreateContext,
+  journal: RunJournal | undefined,
+): Promise<Pick<DryRunEntry, "schema" | "schemaError"> & PendingSchemaChange> {
+  const found = await fileSchema(factory, run, ctx);
+  if (!("schema" in found)) return found;
+  const published = run.runType === "full_drop" ? undefined : await journal?.lastSchema?.(run);
+  return { schema: recordSchema(found.schema), ...pendingSchemaChange(run, found.schema, published) };
 }
 
 async function fileSchema(
   factory: Factory,
   run: EntityRun,
   ctx: CreateContext,
-): Promise<Pick<DryRunEntry, "schema" | "schemaError">> {
+): Promise<{ schema: Schema } | { schemaError?: string }> {
   const controller = new AbortController();
   let home: Home | undefined;
   try {
@@ -186,7 +185,7 @@ async function fileSchema(
       entity: run.entity,
       runType: run.runType,
     });
-    return schema ? { schema: recordSchema(schema) } : {};
+    return schema ? { schema } : {};
   } catch (error) {
     return { schemaError: errorMessage(error).split("\n")[0] };
   } finally {

@@ -156,6 +156,7 @@ export {
   schemaRefusedError,
   type WidenedColumn,
 } from "./schema/change.js";
+export { type PendingSchemaChange, pendingSchemaChange } from "./schema/pending.js";
 export { fieldOfRecord, type RecordedColumn, recordSchema, schemaFromRecord } from "./schema/recorded.js";
 export { holds, type TypeRelation, typeRelation } from "./schema/widen.js";
 export { collectSecrets, isSecretKey, redact, redactConfig } from "./secrets.js";

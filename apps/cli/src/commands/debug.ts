@@ -2,16 +2,20 @@ import {
   type CheckResult,
   createContext,
   describeError,
+  type EntityRun,
   Factory,
   type Home,
+  pendingSchemaChange,
+  type RunJournal,
   RunResources,
-  type RunType,
   type Store,
   typeNameOf,
 } from "@hygge/core";
 import { EXIT } from "../exit.js";
 import { colorsFor, out } from "../io.js";
 import { shortenPaths } from "../project/find.js";
+import { pendingColumns, refusedColumns } from "../render/schema-change.js";
+import { openJournal } from "./run-session.js";
 import { prepare, setupProject } from "./setup.js";
 
 interface Problem extends CheckResult {
@@ -32,6 +36,7 @@ export async function debug(options: { project?: string; verbose?: boolean }): P
     `${c.green("✓")} configuration valid: ${prepared.runs.length} entit${prepared.runs.length === 1 ? "y" : "ies"}`,
   );
 
+  const journal = openJournal(setup);
   const factory = new Factory(prepared.registry);
   const resources = new RunResources();
   const results: Problem[] = [];
@@ -56,7 +61,9 @@ export async function debug(options: { project?: string; verbose?: boolean }): P
             },
           ];
           if (kind === "home")
-            checks.push(...(await schemaCheck(target as Home, run, factory.describe(kind, run.home, ctx))));
+            checks.push(
+              ...(await schemaCheck(target as Home, run, factory.describe(kind, run.home, ctx), journal)),
+            );
           for (const check of checks) {
             const key = `${kind}|${check.subject}|${check.message}`;
             if (seen.has(key)) continue;
@@ -95,12 +102,15 @@ export async function debug(options: { project?: string; verbose?: boolean }): P
 
 /**
  * The schema the home will produce (a CSV or NDJSON home infers it from a sample of its first
- * file: this is where users see what was inferred, and declare `columns:` if it is not right).
+ * file: this is where users see what was inferred, and declare `columns:` if it is not right),
+ * and the change of columns the next run would make or refuse, against the journal's record of
+ * the destination's columns after the last passed run.
  */
 async function schemaCheck(
   home: Home,
-  run: { flow: string; entity?: string; runType: RunType },
+  run: EntityRun,
   subject: string,
+  journal: RunJournal | undefined,
 ): Promise<CheckResult[]> {
   if (!home.schema) return [];
   const controller = new AbortController();
@@ -112,7 +122,19 @@ async function schemaCheck(
       runType: run.runType,
     });
     const columns = schema.fields.map((f) => `${f.name} ${typeNameOf(f)}`).join(", ");
-    return [{ ok: true, subject, message: `schema: ${columns || "(no columns)"}` }];
+    const checks: CheckResult[] = [{ ok: true, subject, message: `schema: ${columns || "(no columns)"}` }];
+    const published = run.runType === "full_drop" ? undefined : await journal?.lastSchema?.(run);
+    const pending = pendingSchemaChange(run, schema, published);
+    if (pending.schemaChange)
+      checks.push({ ok: true, subject, message: pendingColumns(pending.schemaChange, run.onSchemaChange) });
+    if (pending.schemaRefused)
+      checks.push({
+        ok: false,
+        subject,
+        message: refusedColumns(pending.schemaRefused),
+        hint: pending.schemaRefusedHint,
+      });
+    return checks;
   } catch (error) {
     return [{ ok: false, subject, message: describeError(error).split("\n")[0]!, hint: hintOf(error) }];
   } finally {

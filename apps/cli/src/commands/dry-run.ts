@@ -2,6 +2,7 @@ import type { DryRunEntry, Watermark } from "@hygge/core";
 import { colorsFor, out } from "../io.js";
 import { shortenPaths } from "../project/find.js";
 import { table } from "../render/format.js";
+import { pendingColumns, refusedColumns } from "../render/schema-change.js";
 import { watermarkValueText } from "../watermark-text.js";
 
 const lookbackText = (lookback: string | number) =>
@@ -59,6 +60,20 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
     if (e.schema)
       out(`${e.id} reads: ${e.schema.map((f) => `${f.name} ${f.type}`).join(", ") || "(no columns)"}`);
     else if (e.schemaError) out(c.yellow(`${e.id}: ${shortenPaths(e.schemaError)}`));
+    if (e.schemaChange) out(c.yellow(`${e.id}: ${pendingColumns(e.schemaChange, e.onSchemaChange)}`));
+    if (e.schemaRefused) {
+      out(c.red(`${e.id}: ${refusedColumns(shortenPaths(e.schemaRefused))}`));
+      if (e.schemaRefusedHint) out(`    ${c.yellow(`hint: ${e.schemaRefusedHint}`)}`);
+    }
+  }
+  // A database home's columns are known once it is connected: nothing is opened here.
+  const unknown = entries.filter((e) => e.onSchemaChange && !e.schema && !e.schemaError);
+  if (unknown.length > 0) {
+    out(
+      c.dim(
+        `columns of ${unknown.map((e) => e.id).join(", ")} are compared with the destination's when the run starts (on_schema_change)`,
+      ),
+    );
   }
   if (entries.some((e) => e.runType !== "full_drop" && e.watermarkColumn)) {
     out(c.dim("resume points are the journal's; at run time each store's own committed state decides"));

@@ -3,6 +3,7 @@ import { HyggeError } from "@hygge/core";
 import { EXIT } from "../exit.js";
 import { colorsFor, out } from "../io.js";
 import { formatCount, formatDuration, table } from "../render/format.js";
+import { changedColumns } from "../render/schema-change.js";
 import { openJournal } from "./run-session.js";
 import { setupProject } from "./setup.js";
 
@@ -60,6 +61,9 @@ export async function history(filter: string | undefined, options: HistoryOption
     return cell;
   });
   out(lines.join("\n"));
+  for (const r of records.filter((x) => x.schemaChange)) {
+    out(`  ${changedColumns(`${r.flow}${r.entity ? `.${r.entity}` : ""} ${r.runId}`, r.schemaChange!)}`);
+  }
   for (const r of records.filter((x) => x.error)) {
     out(
       c.red(

@@ -3,6 +3,7 @@ import { describeError, type FlowReport, type HyggeErrorCode, type RunSummary } 
 import type { Colors } from "../io.js";
 import { displayPath } from "../project/find.js";
 import { formatCount, formatDuration, formatRate, table } from "./format.js";
+import { changedColumns } from "./schema-change.js";
 
 /** What to do next, per error code, when the plugin gave no hint. */
 const NEXT_STEP: Partial<Record<HyggeErrorCode, string>> = {
@@ -11,6 +12,8 @@ const NEXT_STEP: Partial<Record<HyggeErrorCode, string>> = {
   STORE_WRITE_FAILED: "check the destination named above, then run the flow again; it was left unchanged",
   STORE_COMMIT_FAILED: "check the destination, then run the flow again; it was left as it was before the run",
   SCHEMA_MISMATCH: "make every file of the entity share one schema, or split them into separate entities",
+  SCHEMA_CHANGE_REFUSED:
+    "nothing was written; cast the column back to its published type in the home (a query's CAST, or `columns:` for file homes), change on_schema_change, or rebuild once with `hygge go --full-drop`",
   CONNECTION_FAILED: "check the connection settings in hygge.yml and that the server answers (`hygge debug`)",
   ABORTED: "run the flow again; the destination was left unchanged",
   COMMIT_UNKNOWN:
@@ -62,6 +65,8 @@ export function renderSummary(summary: RunSummary, c: Colors): string {
       summary.durationMs,
     )} rows/s)   ${counts}`,
   );
+  const changed = summary.flows.filter((f) => f.schemaChange);
+  if (changed.length > 0) lines.push("", ...changed.map((f) => changedColumns(f.id, f.schemaChange!)));
   const failed = summary.flows.filter((f) => f.status === "fail");
   for (const f of failed) lines.push("", ...failureLines(f, c));
   const skipped = summary.flows.filter((f) => f.status === "skip");
@@ -119,6 +124,8 @@ export function summaryJson(summary: RunSummary, exitCode: number): Record<strin
       locations: f.locations,
       since: f.since ?? null,
       watermark: f.watermark ?? null,
+      schema: f.schema ?? null,
+      schemaChange: f.schemaChange ?? null,
       error: f.error
         ? {
             code: f.error.code,
