@@ -52,7 +52,7 @@ const ADDED_AND_WIDENED = {
   kept: [],
   ignored: [],
 };
-const CHANGE_TEXT = "added discount; widened qty int32 → int64";
+const CHANGE_TEXT = "added discount (decimal(10, 2)); widened qty int32 → int64";
 
 describe("schema changes through the CLI (CSV → Parquet on disk, incremental)", () => {
   test("a new column and a wider type: dry run and debug show them first; go, --json and history report them", async () => {
@@ -81,7 +81,9 @@ describe("schema changes through the CLI (CSV → Parquet on disk, incremental)"
     const debug = hygge(["debug"], { cwd: dir });
     expect(debug.code).toBe(0);
     expect(debug.stdout).toMatch(
-      new RegExp(`✓ load\\.orders home: csv .*: the run would change columns: ${CHANGE_TEXT}`),
+      new RegExp(
+        `✓ load\\.orders home: csv .*: the run would change columns: ${CHANGE_TEXT.replace(/[()]/g, "\\$&")}`,
+      ),
     );
     expect(debug.stdout).toContain("no problems found");
     // Nothing moved before the run: the destination and the journal are byte for byte as they were.
@@ -261,7 +263,7 @@ describe("rendering", () => {
     } as RunSummary;
     const text = renderSummary(summary, plain);
     expect(text).toContain(
-      "orders.items columns: added discount; widened qty int32 → int64; dropped legacy_code",
+      "orders.items columns: added discount (decimal(10, 2)); widened qty int32 → int64; dropped legacy_code",
     );
     expect(text).not.toContain("orders.customers columns");
   });

@@ -16,7 +16,7 @@ import { type RunFilter, selectRuns } from "./project/select.js";
 import type { ProjectSources } from "./project/sources.js";
 import { Registry } from "./registry.js";
 import { RunResources } from "./resources.js";
-import type { OnSchemaChange, SchemaChange } from "./schema/change.js";
+import { DEFAULT_ON_SCHEMA_CHANGE, type OnSchemaChange, type SchemaChange } from "./schema/change.js";
 import { type PendingSchemaChange, pendingSchemaChange } from "./schema/pending.js";
 import { type RecordedColumn, recordSchema } from "./schema/recorded.js";
 
@@ -150,7 +150,9 @@ async function dryRunEntry(
     runType: run.runType,
     watermarkColumn: run.watermark?.column,
     ...(await resumeFrom(run, options.journal)),
-    ...(run.runType === "full_drop" ? {} : { onSchemaChange: run.onSchemaChange }),
+    ...(run.runType === "full_drop"
+      ? {}
+      : { onSchemaChange: run.onSchemaChange ?? DEFAULT_ON_SCHEMA_CHANGE }),
     ...(prepared.registry.isFileHome(run.home.type)
       ? await fileColumns(factory, run, ctx, options.journal)
       : {}),

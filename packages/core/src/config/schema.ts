@@ -22,7 +22,11 @@ export const watermarkSchema = z.strictObject({
 export const runTypeSchema = z.enum(["full_drop", "incremental", "merge"]);
 
 /** What incremental and merge runs do when the source's columns change (schema/change.ts). */
-export const onSchemaChangeSchema = z.enum(["append_new_columns", "sync_all_columns", "fail", "ignore"]);
+export const onSchemaChangeSchema = z
+  .enum(["append_new_columns", "sync_all_columns", "fail", "ignore"])
+  .describe(
+    "What incremental and merge runs do when the source's columns change: append_new_columns (default: add new columns, widen types, keep dropped columns with nulls), sync_all_columns (also drop columns gone from the source, SQL), fail, or ignore (new columns are not written). Narrower or incompatible types are always refused.",
+  );
 
 const isDuration = (value: number | string) => {
   try {

@@ -57,13 +57,19 @@ export class AttemptContext {
   /** Records a failure (the first one wins) with flow, entity and plugin, and aborts the attempt. */
   fail(error: unknown, code: HyggeErrorCode, plugin: string | undefined): HyggeError {
     const { flow, entity, signal } = this;
+    // The first failure is complete as it is: a later call (the other side woken by it) must not
+    // attribute it to its own plugin.
+    if (this.firstError) {
+      if (!signal.aborted) this.controller.abort(this.firstError);
+      return this.firstError;
+    }
     const wrapped =
       isAbortError(error) && signal.aborted && !isHyggeError(error)
         ? withContext(abortedError(signal), "ABORTED", { flow, entity })
         : withContext(error, isAbortError(error) ? "ABORTED" : code, { flow, entity, plugin });
-    this.firstError ??= wrapped;
-    if (!signal.aborted) this.controller.abort(this.firstError);
-    return this.firstError;
+    this.firstError = wrapped;
+    if (!signal.aborted) this.controller.abort(wrapped);
+    return wrapped;
   }
 
   /** The attempt's failure: the first error, or ABORTED when it was cancelled. */

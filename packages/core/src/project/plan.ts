@@ -31,7 +31,7 @@ export interface EntityRun {
   watermark?: WatermarkSpec;
   primaryKey?: string[];
   /** `on_schema_change` (entity over defaults over flow; default append_new_columns). */
-  onSchemaChange: OnSchemaChange;
+  onSchemaChange?: OnSchemaChange;
   /** Bounds of plugin calls set in the project (ms; entity over defaults over flow over options). */
   timeouts?: Partial<FlowTimeouts>;
 }

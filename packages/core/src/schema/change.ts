@@ -197,7 +197,8 @@ export function describeRefusal(r: SchemaRefusal): string {
 export function describeChange(change: SchemaChange): string {
   const parts: string[] = [];
   const names = (cols: { name: string }[]) => cols.map((c) => c.name).join(", ");
-  if (change.added.length) parts.push(`added ${names(change.added)}`);
+  const typed = (cols: RecordedColumn[]) => cols.map((c) => `${c.name} (${c.type})`).join(", ");
+  if (change.added.length) parts.push(`added ${typed(change.added)}`);
   if (change.widened.length)
     parts.push(`widened ${change.widened.map((w) => `${w.name} ${w.from} → ${w.to}`).join(", ")}`);
   if (change.dropped.length) parts.push(`dropped ${names(change.dropped)}`);
