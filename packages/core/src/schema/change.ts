@@ -124,7 +124,9 @@ export function decideSchema(input: DecideInput): SchemaDecision {
         refused.push({ column: old.name, from: old.type, why: "key dropped" });
         continue;
       }
-      if (policy === "sync_all_columns") change.dropped.push(old);
+      // Only columns hygge recorded are dropped: read from the destination, a column may be
+      // somebody else's (added by hand), and hygge never deletes what it did not write.
+      if (policy === "sync_all_columns" && !input.fromDestination) change.dropped.push(old);
       else {
         change.kept.push(old);
         target.push({ name: old.name, type: old.type }); // holds nulls from now on
