@@ -303,6 +303,45 @@ describe("the engine's schema step (runFlow, memory store)", () => {
     expect(report.schemaChange).toMatchObject({ ignored: [{ name: "note", type: "string" }], added: [] });
   });
 
+  it("ignore: a new column between published ones is left out, every other column keeps its values", async () => {
+    const backend = new MemoryBackend();
+    await published(backend);
+    const second = evolvingStore(backend);
+    // `extra` sits between name and amount: the batches the store receives must still line up.
+    const middle = (ids: number[]) =>
+      batchOf({
+        id: int64Vector(new Int64(), ids.map(BigInt)),
+        name: vectorFromArray(
+          ids.map((i) => `n${i}`),
+          new Utf8(),
+        ),
+        extra: vectorFromArray(
+          ids.map((i) => `x${i}`),
+          new Utf8(),
+        ),
+        amount: vectorFromArray(ids, new Int32()),
+      });
+    const received: RecordBatch[] = [];
+    const write = second.store.write.bind(second.store);
+    second.store.write = async (batch) => {
+      received.push(batch);
+      await write(batch);
+    };
+    await run(second.store, [middle(range(5, 8))], { onSchemaChange: "ignore" });
+    expect(received).toHaveLength(1);
+    const batch = received[0]!;
+    expect(batch.schema.fields.map((f) => f.name)).toEqual(["id", "name", "amount"]);
+    expect(batch.data.children).toHaveLength(3);
+    expect(batch.schema.fields.map((f, i) => [f.name, batch.data.children[i]?.type.toString()])).toEqual([
+      ["id", "Int64"],
+      ["name", "Utf8"],
+      ["amount", "Int32"],
+    ]);
+    expect(toRows(backend.get("e")!).slice(5)).toEqual(
+      range(5, 8).map((i) => ({ id: String(i), name: `n${i}`, amount: i })),
+    );
+  });
+
   it("full_drop replaces: a narrower or incompatible source is not refused, nothing is evolved, the new columns are recorded", async () => {
     const backend = new MemoryBackend();
     await published(backend);
