@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { hygge } from "./support/cli.js";
-import { q } from "./support/duck.js";
+import { duck, q } from "./support/duck.js";
 import {
   CHANGES,
   type Change,
@@ -12,7 +12,7 @@ import {
   V1_RECORDED,
   V2,
 } from "./support/evolution-cases.js";
-import { evolutionProject } from "./support/evolution-project.js";
+import { evolutionProject, writeSource } from "./support/evolution-project.js";
 import { hashTree } from "./support/project.js";
 
 // Issue 11: a Parquet source folder that changes between two incremental runs (watermark ts, key
@@ -46,17 +46,18 @@ interface DryEntry {
 }
 
 let project: Project;
+const db = await duck();
 const before = new Map<string, string>();
 let dry: Map<string, DryEntry>;
 let second: { code: number | null; flows: Map<string, FlowJson> };
 
 beforeAll(async () => {
   project = await evolutionProject(CASES.map((c) => ({ name: c.flow, policy: c.policy })));
-  for (const c of CASES) await project.source(c.flow, V1, N1);
+  for (const c of CASES) await writeSource(db, project.dir, c.flow, V1, N1);
   const first = await hygge(["go", "--project", project.dir, "--json"]);
   if (first.code !== 0)
     throw new Error(`the first run failed (exit ${first.code}):\n${first.stderr}\n${first.stdout}`);
-  for (const c of CASES) await project.source(c.flow, V2[c.change], N2);
+  for (const c of CASES) await writeSource(db, project.dir, c.flow, V2[c.change], N2);
   // Byte for byte, bookkeeping included, before the run that meets the change.
   for (const c of CASES) before.set(c.flow, hashTree(project.storeDir(c.flow)));
   const dryRun = await hygge(["go", "--project", project.dir, "--dry-run", "--json"]);
@@ -71,7 +72,7 @@ beforeAll(async () => {
   second = { code: run.code, flows: new Map(summary.flows.map((f) => [f.flow, f] as const)) };
 }, 120_000);
 
-afterAll(() => project?.db.close());
+afterAll(() => db.close());
 
 /** A SchemaChange as { kind: [column names] }, empty kinds left out. */
 const changed = (change: Record<string, { name: string }[]> | undefined) =>
@@ -136,7 +137,7 @@ describe("schema evolution into Parquet on local disk (hygge go, DuckDB union_by
       });
       const glob = q(project.glob(c.flow));
       const read = `read_parquet(${glob}, union_by_name = true, hive_partitioning = false)`;
-      const described = await project.db.rows<{ column_name: string; column_type: string }>(
+      const described = await db.rows<{ column_name: string; column_type: string }>(
         `DESCRIBE SELECT * FROM ${read}`,
       );
       expect(described.map((d) => d.column_name).sort()).toEqual([...outcome.columns!].sort());
@@ -145,12 +146,12 @@ describe("schema evolution into Parquet on local disk (hygge go, DuckDB union_by
       const columns = outcome.columns!;
       const actual = `SELECT ${columns.map((n) => `CAST("${n}" AS VARCHAR) AS "${n}"`).join(", ")} FROM ${read}`;
       const expected = expectedRowsSql(columns, V2[c.change], outcome.ignored ?? [], N1, N2);
-      const [counts] = await project.db.rows<{ n: number; ids: number; lo: number; hi: number }>(
+      const [counts] = await db.rows<{ n: number; ids: number; lo: number; hi: number }>(
         `SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS ids, min(id)::INT AS lo, max(id)::INT AS hi FROM ${read}`,
       );
       expect(counts).toEqual({ n: N2, ids: N2, lo: 0, hi: N2 - 1 });
-      const missing = await project.db.rows(`(${expected}) EXCEPT ALL (${actual}) ORDER BY id LIMIT 5`);
-      const extra = await project.db.rows(`(${actual}) EXCEPT ALL (${expected}) ORDER BY id LIMIT 5`);
+      const missing = await db.rows(`(${expected}) EXCEPT ALL (${actual}) ORDER BY id LIMIT 5`);
+      const extra = await db.rows(`(${actual}) EXCEPT ALL (${expected}) ORDER BY id LIMIT 5`);
       expect({ missing, extra }).toEqual({ missing: [], extra: [] });
       const { state } = await project.state(c.flow);
       expect((state.schema ?? []).map((s) => `${s.name} ${s.type}`)).toEqual(outcome.target);
@@ -180,11 +181,11 @@ describe("schema evolution into Parquet on local disk (hygge go, DuckDB union_by
     const rebuilt = await hygge(["go", "--project", project.dir, "--flow", flow, "--full-drop", "--json"]);
     expect(rebuilt.code).toBe(0);
     const read = `read_parquet(${q(project.glob(flow))}, union_by_name = true, hive_partitioning = false)`;
-    const described = await project.db.rows<{ column_name: string; column_type: string }>(
+    const described = await db.rows<{ column_name: string; column_type: string }>(
       `DESCRIBE SELECT * FROM ${read}`,
     );
     expect(described.find((d) => d.column_name === "price")?.column_type).toBe("DECIMAL(10,2)");
-    const [row] = await project.db.rows<{ n: number; ids: number; bad: number }>(
+    const [row] = await db.rows<{ n: number; ids: number; bad: number }>(
       `SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS ids,
               count(*) FILTER (WHERE price <> (id * 1.25)::DECIMAL(10, 2))::INT AS bad FROM ${read}`,
     );
