@@ -58,6 +58,10 @@ export async function schemaStep(
   const write = decision.write;
   return {
     decision,
-    shape: write ? (batch) => batch.select(write) : (batch) => batch,
+    // By index: apache-arrow's RecordBatch.select keeps each child at its old index, so leaving out
+    // a column before others misaligns the children (they read as nulls, or fail to encode).
+    shape: write
+      ? (batch) => batch.selectAt(write.map((name) => batch.schema.fields.findIndex((f) => f.name === name)))
+      : (batch) => batch,
   };
 }
