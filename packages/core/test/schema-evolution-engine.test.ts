@@ -254,12 +254,13 @@ describe("the engine's schema step (runFlow, memory store)", () => {
     expect(report.schemaChange?.widened).toEqual([{ name: "amount", from: "int32", to: "int64" }]);
   });
 
-  it("a dropped column: append_new_columns keeps it (no evolve); sync_all_columns removes it (evolve)", async () => {
+  it("a dropped column: append_new_columns keeps it; sync_all_columns removes it (both through evolve)", async () => {
     const keep = new MemoryBackend();
     await published(keep);
     const a = evolvingStore(keep);
     const kept = await run(a.store, [dropped(range(5, 7))]);
-    expect(a.calls).toEqual(["open", "write", "commit"]);
+    // evolve is asked (a NOT NULL column would have to accept nulls); the memory store changes nothing.
+    expect(a.calls).toEqual(["open", "evolve", "write", "commit"]);
     expect(kept.schemaChange).toMatchObject({ kept: [{ name: "name", type: "string" }], dropped: [] });
     expect(keep.datasets.get("e")!.state!.schema).toEqual(V1_SCHEMA);
 
@@ -368,23 +369,37 @@ describe("the engine's schema step (runFlow, memory store)", () => {
     expect(backend.datasets.get("e")!.state!.schema).toEqual(V1_SCHEMA);
   });
 
-  it("without a recorded schema, the destination's own columns (publishedSchema) are compared, and never dropped", async () => {
-    const backend = new MemoryBackend();
+  it("a state without recorded columns (an older hygge): the destination's own columns (publishedSchema) are compared, and never dropped", async () => {
     const table = new Schema([...v1([0]).schema.fields]);
-    // A table hygge has no committed state for: sync_all_columns must not drop its `name`.
-    const a = evolvingStore(backend);
+    const legacy = async () => {
+      const backend = new MemoryBackend();
+      await published(backend);
+      delete backend.datasets.get("e")!.state!.schema;
+      return backend;
+    };
+    const a = evolvingStore(await legacy());
     a.store.publishedSchema = async () => table;
-    const report = await run(a.store, [dropped(range(0, 2))], {
-      onSchemaChange: "sync_all_columns",
-    });
-    expect(a.calls).toEqual(["open", "write", "commit"]);
+    const report = await run(a.store, [dropped(range(5, 7))], { onSchemaChange: "sync_all_columns" });
     expect(report.schemaChange).toMatchObject({ kept: [{ name: "name", type: "string" }], dropped: [] });
     // Under fail, a new column against the destination's columns is refused before any write.
-    const b = evolvingStore(new MemoryBackend());
+    const b = evolvingStore(await legacy());
     b.store.publishedSchema = async () => table;
-    const error = await fail(run(b.store, [added(range(0, 2))], { onSchemaChange: "fail" }));
+    const error = await fail(run(b.store, [added(range(5, 7))], { onSchemaChange: "fail" }));
     expect(error.code).toBe("SCHEMA_CHANGE_REFUSED");
     expect(b.calls).toEqual(["open"]);
+  });
+
+  it("a destination without any hygge state is not compared (publishedSchema is not asked): the store's own checks apply", async () => {
+    const c = evolvingStore(new MemoryBackend());
+    let asked = false;
+    c.store.publishedSchema = async () => {
+      asked = true;
+      return new Schema([...v1([0]).schema.fields]);
+    };
+    const report = await run(c.store, [added(range(0, 2))], { onSchemaChange: "fail" });
+    expect(asked).toBe(false);
+    expect(report.schemaChange).toBeUndefined();
+    expect(c.calls).toEqual(["open", "write", "commit"]);
   });
 });
 

@@ -213,8 +213,9 @@ describe("decideSchema: changes × policies × run types", () => {
           expect(evolution.policy).toBe(policy);
           expect(evolution.published).toEqual(PUBLISHED);
           expect(evolution.target).toEqual(decision.target);
-          // The store is asked to change only when a column is added, widened or removed.
-          const must = !!(expected.added || expected.widened || expected.dropped);
+          // The store is asked to change when a column is added, widened, removed or kept (a kept
+          // NOT NULL column must accept nulls); ignored columns change nothing in the destination.
+          const must = !!(expected.added || expected.widened || expected.dropped || expected.kept);
           expect(changesDestination(evolution.change)).toBe(must);
           expect(hasChange(evolution.change)).toBe(must || !!(expected.kept || expected.ignored));
         });
@@ -291,7 +292,7 @@ describe("decideSchema: changes × policies × run types", () => {
       target: ["id int64 not null", "name string", "amount int64", "price decimal(20, 6)", "extra float64"],
     });
     expect(describeChange(ok.evolution!.change)).toBe(
-      "added extra; widened amount int32 → int64, price decimal(18, 4) → decimal(20, 6); no longer in the source (kept, nulls) name",
+      "added extra (float64); widened amount int32 → int64, price decimal(18, 4) → decimal(20, 6); no longer in the source (kept, nulls) name",
     );
   });
 
@@ -317,23 +318,23 @@ describe("decideSchema: columns read from the destination (no recorded schema)",
     { name: "amount", type: "decimal(38, 10)" },
     { name: "small", type: "int32" },
   ];
-  const decide = (incoming: Schema, policy: OnSchemaChange, extra: { foreign?: boolean } = {}) =>
+  const decide = (incoming: Schema, policy: OnSchemaChange) =>
     decideSchema({
       published: fromTable,
       fromDestination: true,
       incoming,
       policy,
       runType: "incremental",
-      ...extra,
     });
 
-  it("a narrower or differently named source type is left to the store's own checks: no refusal, the table's type is kept", () => {
+  it("a narrower or differently named source type is left to the store's own checks: no refusal, the source's type is recorded", () => {
     const d = decide(
       schema(["id", new Int32()], ["name", new Utf8()], ["amount", new Utf8()], ["small", new Int32()]),
       "append_new_columns",
     );
     expect(reduce(d)).toEqual({
-      target: ["id int64", "name string", "amount decimal(38, 10)", "small int32"],
+      // The source's types are recorded: the next run compares with them, strictly.
+      target: ["id int32", "name string", "amount string", "small int32"],
     });
   });
 
@@ -355,16 +356,11 @@ describe("decideSchema: columns read from the destination (no recorded schema)",
     });
   });
 
-  it("a foreign destination (no committed state) never loses a column, even under sync_all_columns", () => {
+  it("columns read from the destination are never dropped, even under sync_all_columns (they may not be hygge's)", () => {
     const incoming = schema(["id", new Int64()], ["amount", dec(38, 10)], ["small", new Int32()]);
-    expect(reduce(decide(incoming, "sync_all_columns", { foreign: true }))).toEqual({
+    expect(reduce(decide(incoming, "sync_all_columns"))).toEqual({
       kept: ["name"],
       target: ["id int64", "name string", "amount decimal(38, 10)", "small int32"],
-    });
-    // With a committed state (not foreign), sync_all_columns removes it.
-    expect(reduce(decide(incoming, "sync_all_columns"))).toEqual({
-      dropped: ["name"],
-      target: ["id int64", "amount decimal(38, 10)", "small int32"],
     });
   });
 

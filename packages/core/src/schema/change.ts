@@ -83,9 +83,12 @@ export function hasChange(change: SchemaChange | undefined): boolean {
   );
 }
 
-/** Whether the destination itself must change (columns added, widened or dropped). */
+/**
+ * Whether the store may have to change the destination in place: columns added, widened or
+ * dropped, or kept (gone from the source: a NOT NULL column must accept the nulls of new rows).
+ */
 export function changesDestination(change: SchemaChange): boolean {
-  return change.added.length + change.widened.length + change.dropped.length > 0;
+  return change.added.length + change.widened.length + change.dropped.length + change.kept.length > 0;
 }
 
 export interface DecideInput {
@@ -137,8 +140,12 @@ export function decideSchema(input: DecideInput): SchemaDecision {
     const oldField = fieldOfRecord(old);
     const relation = oldField ? typeRelation(oldField, now) : old.type === nowType ? "same" : "incompatible";
     const nullable = old.nullable === false && !now.nullable ? { nullable: false as const } : {};
-    if (relation === "same" || (input.fromDestination && relation !== "widened")) {
+    if (relation === "same") {
       target.push({ name: old.name, type: old.type, ...nullable });
+    } else if (input.fromDestination && relation !== "widened") {
+      // The database's own type name is not the source's: record the source's type, which the
+      // next run compares with (the store's exact checks guard the values).
+      target.push({ name: old.name, type: nowType, ...nullable });
     } else if (relation === "widened") {
       change.widened.push({ name: old.name, from: old.type, to: nowType });
       target.push({ name: old.name, type: nowType, ...nullable });
