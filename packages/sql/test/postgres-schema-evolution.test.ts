@@ -12,7 +12,7 @@ import {
   type Vector,
   vectorFromArray,
 } from "apache-arrow";
-import { dropOwnTables, pgStore, unique, withClient } from "./pg-helpers.js";
+import { dropOwnTables, pgHome, pgStore, unique, withClient } from "./pg-helpers.js";
 import { postgresServers, testContext } from "./servers.js";
 
 /** One kind of column: its values for row ids, hygge's type name, PostgreSQL's type and text. */
@@ -499,5 +499,53 @@ describe.each(postgresServers())("PostgreSQL schema evolution ($label)", ({ url 
       { name: "id", type: "int64" },
       { name: "v", type: "int64" },
     ]);
+  });
+
+  it("upgrades a state table without the schema column, and the home describes its columns without reading rows", async () => {
+    const entity = unique("evo_oldstate");
+    await withClient(url, async (c) => {
+      await c.query("CREATE SCHEMA IF NOT EXISTS hygge_evo_state");
+      await c.query(
+        "CREATE TABLE IF NOT EXISTS hygge_evo_state.hygge_state (flow text NOT NULL, entity text NOT NULL, run_id text NOT NULL, run_type text NOT NULL, committed_at timestamptz NOT NULL, watermark jsonb, target text, PRIMARY KEY (flow, entity))",
+      );
+    });
+    try {
+      const table = `hygge_evo_state.${entity}`;
+      await run(entity, [batch([ID, ["v", "int32"]], [1])], "incremental", "append_new_columns", {
+        store: { table },
+      });
+      const state = await withClient(url, (c) =>
+        c.query('SELECT "schema" FROM hygge_evo_state.hygge_state WHERE entity = $1', [entity]),
+      );
+      expect(state.rows).toEqual([
+        {
+          schema: [
+            { name: "id", type: "int64" },
+            { name: "v", type: "int32" },
+          ],
+        },
+      ]);
+      const committed = await pgStore(ctx, entity, { table }).committedState!();
+      expect(committed?.schema).toEqual(state.rows[0].schema);
+      const read = {
+        signal: new AbortController().signal,
+        flow: "sqltest",
+        entity,
+        runType: "full_drop" as const,
+      };
+      const described = async (options: Record<string, unknown> = {}) =>
+        (await pgHome(ctx, entity, { table, ...options }).schema!(read)).fields.map(
+          (f) => `${f.name} ${f.type}`,
+        );
+      expect(await described()).toEqual(["id Int64", "v Int32"]);
+      await withClient(url, (c) => c.query(`ALTER TABLE ${table} ADD COLUMN geo point`));
+      // The home refuses an unreadable column as its read would, and describes the columns it reads.
+      await expect(described()).rejects.toThrow(
+        'column "geo" has PostgreSQL type point, which hygge cannot read',
+      );
+      expect(await described({ columns: ["v"] })).toEqual(["v Int32"]);
+    } finally {
+      await withClient(url, (c) => c.query("DROP SCHEMA hygge_evo_state CASCADE"));
+    }
   });
 });
