@@ -45,6 +45,21 @@ export interface SqlSession {
   abandon(): Promise<void>;
   /** Returns the connection to the pool, or destroys it when busy or its state is unknown. */
   release(destroy?: boolean): void;
+  /**
+   * The Arrow schema `stream(statement)` would produce, without reading a row. A column of a type
+   * hygge cannot read is refused like a read refuses it, or with `placeholders` kept by name as an
+   * Arrow Null column (a store describing its table must not lose a column it cannot map).
+   */
+  describe(statement: Statement, options?: { placeholders?: boolean }): Promise<Schema>;
+}
+
+/** A column of an existing table as DDL needs it: its declared type and, for text, its collation. */
+export interface DeclaredColumn {
+  name: string;
+  /** The declared type as the database prints it (`numeric(10,2)`, `nvarchar(50)`). */
+  type: string;
+  nullable: boolean;
+  collation?: string | null;
 }
 
 /** The SQL text a dialect generates: pure functions, unit-tested without a server. */
@@ -64,15 +79,25 @@ export interface SqlGenerator {
   swap(staging: TableRef, target: TableRef, targetExists: boolean): (string | Statement)[];
   /** Statements that upsert `staging` into `target` on `key` (inside one transaction). */
   merge(staging: TableRef, target: TableRef, columns: readonly string[], key: readonly string[]): string[];
+  /** A new nullable column (schema evolution; older rows hold NULL). */
+  addColumn(ref: TableRef, name: string, type: string): string;
+  /** Changes a column's type to a wider `type`, keeping its nullability (and collation). */
+  alterColumnType(ref: TableRef, column: DeclaredColumn, type: string): string;
+  dropColumn(ref: TableRef, name: string): string;
+  /** Lets a NOT NULL column hold NULL (a column the source no longer sends), keeping its type. */
+  allowNulls(ref: TableRef, column: DeclaredColumn): string;
   createStateTable(ref: TableRef): string;
-  /** Adds columns later versions keep (`target`) to a state table created by an earlier one. */
+  /** Adds columns later versions keep (`target`, `schema`) to a state table created by an earlier one. */
   migrateStateTable(ref: TableRef): string;
   /** `target` is the published table the state describes: a state of another table is no resume point. */
   upsertState(ref: TableRef, state: CommitState, target: string): Statement;
   selectState(ref: TableRef, flow: string, entity: string | undefined): Statement;
   /** One row when the state table records `target` as published by hygge (any flow), or an old row of this entity. */
   ownsTarget(state: TableRef, target: TableRef, flow: string, entity: string | undefined): Statement;
-  /** Columns of an existing table: name, type, nullable, has_default (in table order). */
+  /**
+   * Columns of an existing table: name, type (declared, with length/precision), nullable,
+   * has_default, collation (null when none) (in table order).
+   */
   describeTable(ref: TableRef): Statement;
   /** Size of an existing table: bytes, exact (row count when cheap, else null), estimate. */
   tableSize(ref: TableRef): Statement;

@@ -1,5 +1,5 @@
 import type { CheckResult, CreateContext, Home, ReadContext } from "@hygge/core";
-import type { RecordBatch } from "apache-arrow";
+import type { RecordBatch, Schema } from "apache-arrow";
 import { type ConnectionHandle, resolveConnection, type SqlType } from "./connection.js";
 import type { SqlSession } from "./dialect.js";
 import { abortError, sqlError } from "./errors.js";
@@ -67,6 +67,29 @@ export class SqlHome implements Home {
     } finally {
       ctx.signal.removeEventListener("abort", onAbort);
       this.sessions.delete(session);
+      session.release(!clean);
+    }
+  }
+
+  /**
+   * The columns `read` produces, without reading a row (`hygge debug` compares them with the
+   * destination's): the same statement and type mapping, so an unreadable type is refused alike.
+   */
+  async schema(_ctx: ReadContext): Promise<Schema> {
+    const sql = this.connection.dialect.sql;
+    const session = await this.connection.session();
+    let clean = false;
+    try {
+      const schema = await session.describe(sql.select(this.source, this.options.columns));
+      clean = true;
+      return schema;
+    } catch (error) {
+      throw sqlError(
+        error,
+        this.connection.errorContext(`describing ${this.what}`, this.what),
+        "HOME_READ_FAILED",
+      );
+    } finally {
       session.release(!clean);
     }
   }

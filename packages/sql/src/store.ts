@@ -7,6 +7,7 @@ import {
   faultPoint,
   HyggeError,
   type RunType,
+  type SchemaEvolution,
   type Store,
   type WriteContext,
 } from "@hygge/core";
@@ -14,9 +15,11 @@ import type { RecordBatch, Schema } from "apache-arrow";
 import { type ConnectionHandle, resolveConnection, type SqlType } from "./connection.js";
 import type { BulkLoad, SqlSession, Statement } from "./dialect.js";
 import { sqlError } from "./errors.js";
+import { evolutionSteps } from "./evolve-table.js";
 import type { SqlStoreOptions } from "./options.js";
+import { recordedSchemaOf } from "./sql-text.js";
 import { checkStorePolicy, within } from "./store-policy.js";
-import { checkColumnsFit, refuseForeignTable } from "./table-guard.js";
+import { checkColumnsFit, describeColumns, refuseForeignTable } from "./table-guard.js";
 import {
   displayTable,
   parseTableRef,
@@ -121,6 +124,57 @@ export class SqlStore implements Store {
       this.inTransaction = true;
     } catch (error) {
       throw this.fail(error, "starting a transaction for");
+    }
+  }
+
+  /**
+   * Applies an accepted schema change to the existing table, inside the run's transaction (opened
+   * in open()): PostgreSQL and SQL Server DDL is transactional, so a failed or aborted run rolls
+   * it back with the data. A table that does not exist yet is created from the first batch.
+   */
+  async evolve(evolution: SchemaEvolution): Promise<void> {
+    if (!this.targetExists || this.ctx?.runType === "full_drop") return;
+    const where = displayTable(this.target);
+    let steps: ReturnType<typeof evolutionSteps>;
+    try {
+      const columns = await describeColumns((s) => this.run(s), this.sql, this.target);
+      steps = evolutionSteps(
+        this.sql,
+        this.target,
+        evolution,
+        columns,
+        this.connection.dialect.type === "mssql",
+      );
+    } catch (error) {
+      throw this.fail(error, "preparing the column changes of");
+    }
+    for (const step of steps) {
+      try {
+        await this.run(step.statement);
+      } catch (error) {
+        const e = this.fail(error, step.action);
+        e.subject = step.column;
+        e.message = `${e.message}. Nothing was written; ${where} is as it was.`;
+        e.hint ??= `Make the change to ${where} yourself (${step.statement}) and run again, or run once with --full-drop to recreate the table from the source's columns.`;
+        throw e;
+      }
+    }
+  }
+
+  /** The existing table's columns as the SQL home would read them (unmapped types as Null). */
+  async publishedSchema(): Promise<Schema | undefined> {
+    const own = this.session ? undefined : await this.connection.session();
+    if (own) this.session = own;
+    try {
+      if (!(await this.exists(this.target))) return undefined;
+      return await this.session!.describe(this.sql.select({ table: this.target }), { placeholders: true });
+    } catch (error) {
+      throw this.fail(error, "reading the columns of");
+    } finally {
+      if (own) {
+        this.session = undefined;
+        own.release();
+      }
     }
   }
 
@@ -245,6 +299,7 @@ export class SqlStore implements Store {
       // The entity now publishes to another table: that table's history is not loaded yet.
       if (row.target && String(row.target) !== displayTable(this.target)) return undefined;
       const watermark = row.watermark ? JSON.parse(String(row.watermark)) : undefined;
+      const schema = recordedSchemaOf(row.schema);
       return {
         runId: String(row.run_id),
         runType: String(row.run_type) as RunType,
@@ -252,6 +307,7 @@ export class SqlStore implements Store {
         ...(entity !== undefined ? { entity } : {}),
         committedAt: String(row.committed_at),
         ...(watermark ? { watermark } : {}),
+        ...(schema ? { schema } : {}),
       };
     } catch (error) {
       throw this.fail(error, "reading the committed state of");

@@ -1,14 +1,11 @@
 import { HyggeError } from "@hygge/core";
 import type { Schema } from "apache-arrow";
-import type { SqlGenerator, Statement } from "./dialect.js";
+import type { DeclaredColumn, SqlGenerator, Statement } from "./dialect.js";
 import { displayTable, type TableRef } from "./table-ref.js";
 
-type Run = (statement: Statement) => Promise<Record<string, unknown>[]>;
+export type Run = (statement: Statement) => Promise<Record<string, unknown>[]>;
 
-interface Column {
-  name: string;
-  type: string;
-  nullable: boolean;
+interface Column extends DeclaredColumn {
   hasDefault: boolean;
 }
 
@@ -18,6 +15,7 @@ export async function describeColumns(run: Run, sql: SqlGenerator, ref: TableRef
     type: String(r.type),
     nullable: Boolean(r.nullable),
     hasDefault: Boolean(r.has_default),
+    collation: r.collation === null || r.collation === undefined ? null : String(r.collation),
   }));
 }
 

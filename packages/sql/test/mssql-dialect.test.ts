@@ -105,7 +105,7 @@ describe("SQL Server SQL generation", () => {
     expect(upsert.params.slice(0, 4)).toEqual(["f", "e", "r1", "incremental"]);
     expect(upsert.params[6]).toBe("dbo.orders");
     expect(mssqlSql.migrateStateTable({ schema: "dbo", name: "hygge_state" })).toBe(
-      "IF COL_LENGTH(N'[dbo].[hygge_state]', 'target') IS NULL ALTER TABLE [dbo].[hygge_state] ADD target nvarchar(400) NULL",
+      "IF COL_LENGTH(N'[dbo].[hygge_state]', 'target') IS NULL ALTER TABLE [dbo].[hygge_state] ADD target nvarchar(400) NULL; IF COL_LENGTH(N'[dbo].[hygge_state]', 'schema') IS NULL ALTER TABLE [dbo].[hygge_state] ADD [schema] nvarchar(max) NULL",
     );
     expect(JSON.parse(String(upsert.params[5]))).toEqual({ column: "id", kind: "integer", value: "9" });
     expect(mssqlSql.listStaging("dbo", "hygge_stg_abc_").params).toEqual(["dbo", "hygge_stg_abc_"]);

@@ -1,62 +1,22 @@
-import {
-  type CreateContext,
-  isHyggeError,
-  RunResources,
-  runFlow,
-  type Store,
-  silentLogger,
-} from "@hygge/core";
+import { isHyggeError, runFlow, type Store } from "@hygge/core";
 import { batchOf, int64Vector, memoryHome } from "@hygge/core/testing";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { Int64 } from "apache-arrow";
-import type { ConnectionPool } from "mssql";
 import plugin from "../src/index.js";
-import { mssqlPoolConfig } from "../src/mssql/mssql-dialect.js";
-import { mssqlConnectionOptions } from "../src/options.js";
+import { mssqlTestContext, mssqlUrl, withMssql } from "./mssql-servers.js";
 
 /** Live SQL Server checks, when HYGGE_TEST_MSSQL_URL is set; reported as skipped otherwise. */
-const url = process.env.HYGGE_TEST_MSSQL_URL;
-
-function connectionOptions() {
-  const u = new URL(url ?? "mssql://sa:x@localhost:1433/master");
-  return {
-    server: u.hostname,
-    port: Number(u.port || 1433),
-    database: decodeURIComponent(u.pathname.slice(1)),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    encrypt: u.searchParams.get("encrypt") !== "false",
-    trust_server_certificate: u.searchParams.get("trust_server_certificate") === "true",
-  };
-}
-
-const suite = url ? describe : describe.skip;
+const suite = mssqlUrl ? describe : describe.skip;
 
 suite("SQL Server tables hygge did not create (HYGGE_TEST_MSSQL_URL)", () => {
-  const ctx: CreateContext & { resources: RunResources } = {
-    flow: "safety",
-    projectDir: process.cwd(),
-    connections: { warehouse: { name: "warehouse", type: "mssql", options: connectionOptions() } },
-    resources: new RunResources(),
-    logger: silentLogger,
-  };
+  const ctx = mssqlTestContext("safety");
   afterAll(() => ctx.resources.closeAll());
   const store = (entity: string, extra = {}) =>
     plugin.stores.mssql.create(
       plugin.stores.mssql.options.parse({ connection: "warehouse", table: "{entity}", ...extra }),
       { ...ctx, entity },
     ) as Store;
-  const raw = async <T>(fn: (pool: ConnectionPool) => Promise<T>) => {
-    // Loaded only when the suite runs (its Azure dependencies do not load under jest's ESM mode).
-    const sql = (await import("mssql")).default;
-    const pool = new sql.ConnectionPool(mssqlPoolConfig(mssqlConnectionOptions.parse(connectionOptions())));
-    await pool.connect();
-    try {
-      return await fn(pool);
-    } finally {
-      await pool.close();
-    }
-  };
+  const raw = withMssql;
 
   it("full_drop refuses a foreign table unchanged, replace_existing replaces it once", async () => {
     const table = `t_foreign_${process.pid}`;

@@ -86,6 +86,7 @@ describe("SQL Server parameters: watermarks and state rows reach tedious exactly
       { type: "NVarChar(24)", value: "2024-01-01T00:00:00.123Z" },
       { type: "NVarChar(4000)", value: null },
       { type: "NVarChar(9)", value: "[dbo].[t]" },
+      { type: "NVarChar(4000)", value: null },
     ]);
   });
 });

@@ -1,4 +1,5 @@
-import { Field, makeData, RecordBatch, Schema, Struct } from "apache-arrow";
+import { isHyggeError } from "@hygge/core";
+import { Field, makeData, Null, RecordBatch, Schema, Struct } from "apache-arrow";
 import type { ConnectionPool, Request, Transaction } from "mssql";
 import type { BulkLoad, SqlSession, Statement, StreamOptions } from "../dialect.js";
 import { abortError } from "../errors.js";
@@ -6,7 +7,7 @@ import type { TableRef } from "../table-ref.js";
 import { bulkTable } from "./mssql-bulk.js";
 import { mssqlQuote, mssqlSql } from "./mssql-sql.js";
 import { checkTargetColumns, targetColumnsQuery } from "./mssql-target.js";
-import { mssqlReadPlan } from "./mssql-types.js";
+import { type MssqlColumn, mssqlReadPlan } from "./mssql-types.js";
 import { isTypedParam } from "./mssql-watermark.js";
 
 type MssqlModule = typeof import("mssql");
@@ -52,20 +53,39 @@ export class MssqlSession implements SqlSession {
     return (result.recordset ?? []) as Record<string, unknown>[];
   }
 
-  async *stream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
-    // 1. Describe the result, 2. select it again with decimals and timestamps as exact text.
-    const probe = await this.request(statement).query(`SELECT TOP (0) * FROM (${statement.text}) AS hygge_q`);
-    const described = Object.values(probe.recordset.columns).sort((a, b) => a.index - b.index);
-    const plans = described.map((c) => {
-      const t = c.type as unknown as { declaration: string };
-      return mssqlReadPlan({
+  /** The result's columns in order (TOP (0): no row read), as the type table sees them. */
+  private async resultColumns(statement: Statement): Promise<MssqlColumn[]> {
+    const probe = await this.track(this.request(statement), (r) =>
+      r.query(`SELECT TOP (0) * FROM (${statement.text}) AS hygge_q`),
+    );
+    return Object.values(probe.recordset.columns)
+      .sort((a, b) => a.index - b.index)
+      .map((c) => ({
         name: c.name,
-        type: t.declaration,
+        type: (c.type as unknown as { declaration: string }).declaration,
         precision: c.precision,
         scale: c.scale,
         length: c.length,
-      });
+      }));
+  }
+
+  async describe(statement: Statement, options?: { placeholders?: boolean }): Promise<Schema> {
+    const fields = (await this.resultColumns(statement)).map((c) => {
+      try {
+        const plan = mssqlReadPlan(c);
+        return new Field(c.name, plan.builder(0).type, true, plan.metadata);
+      } catch (error) {
+        if (options?.placeholders && isHyggeError(error)) return new Field(c.name, new Null(), true);
+        throw error;
+      }
     });
+    return new Schema(fields);
+  }
+
+  async *stream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {
+    // 1. Describe the result, 2. select it again with decimals and timestamps as exact text.
+    const described = await this.resultColumns(statement);
+    const plans = described.map(mssqlReadPlan);
     const builders = plans.map((p) => p.builder(options.batchSize));
     const schema = new Schema(
       described.map((c, i) => new Field(c.name, builders[i]!.type, true, plans[i]!.metadata)),

@@ -1,4 +1,5 @@
-import { makeData, RecordBatch, Schema, Struct } from "apache-arrow";
+import { isHyggeError } from "@hygge/core";
+import { Field, makeData, Null, RecordBatch, Schema, Struct } from "apache-arrow";
 import type { PoolClient } from "pg";
 import type { ColumnBuilder } from "../arrow/column-builder.js";
 import type { Statement, StreamOptions } from "../dialect.js";
@@ -26,13 +27,7 @@ export interface ReadPlan {
  * table; a type no row reads exactly is refused here, before any row is read.
  */
 export async function describeRead(client: PoolClient, statement: Statement): Promise<ReadPlan> {
-  const described = await client.query({
-    text: `SELECT * FROM (${statement.text}) AS hygge_describe LIMIT 0`,
-    values: statement.params as unknown[],
-  });
-  const columns: PgColumn[] = (
-    described.fields as { name: string; dataTypeID: number; dataTypeModifier: number }[]
-  ).map((f) => ({ name: f.name, oid: f.dataTypeID, typmod: f.dataTypeModifier }));
+  const columns = await resultColumns(client, statement);
   const unreadable = columns.find((c) => !pgReadable(c.oid));
   if (unreadable) {
     const r = await client.query({
@@ -65,6 +60,43 @@ export async function describeRead(client: PoolClient, statement: Statement): Pr
     sends = columns.map((c) => byOid.get(c.oid)!);
   }
   return plan;
+}
+
+/** The columns of a statement's result (LIMIT 0, with its parameters): names, type OIDs, modifiers. */
+async function resultColumns(client: PoolClient, statement: Statement): Promise<PgColumn[]> {
+  const described = await client.query({
+    text: `SELECT * FROM (${statement.text}) AS hygge_describe LIMIT 0`,
+    values: statement.params as unknown[],
+  });
+  return (described.fields as { name: string; dataTypeID: number; dataTypeModifier: number }[]).map((f) => ({
+    name: f.name,
+    oid: f.dataTypeID,
+    typmod: f.dataTypeModifier,
+  }));
+}
+
+/**
+ * The Arrow schema a read of `statement` produces, through the same type table. With
+ * `placeholders`, a column no row reads is kept by name as an Arrow Null column instead of refused.
+ */
+export async function describeSchema(
+  client: PoolClient,
+  statement: Statement,
+  placeholders: boolean,
+): Promise<Schema> {
+  if (!placeholders) return (await describeRead(client, statement)).schema;
+  const columns = await resultColumns(client, statement);
+  return new Schema(
+    columns.map((c) => {
+      if (!pgReadable(c.oid)) return new Field(c.name, new Null(), true);
+      try {
+        return pgArrowField(c, pgReader(c));
+      } catch (error) {
+        if (isHyggeError(error)) return new Field(c.name, new Null(), true);
+        throw error;
+      }
+    }),
+  );
 }
 
 /** Builders and decoders of one read. */

@@ -14,7 +14,13 @@ import {
   encodeCopyBinary,
 } from "./postgres-copy-binary.js";
 import { encodeCopyText } from "./postgres-copy-encode.js";
-import { copyRead, describeRead, type ReadPlan, SendRowDecoder } from "./postgres-copy-read.js";
+import {
+  copyRead,
+  describeRead,
+  describeSchema,
+  type ReadPlan,
+  SendRowDecoder,
+} from "./postgres-copy-read.js";
 import { postgresSql } from "./postgres-sql.js";
 
 type CursorCtor = typeof Cursor;
@@ -70,6 +76,10 @@ export class PostgresSession implements SqlSession {
       async () =>
         (await this.client.query({ text: statement.text, values: statement.params as unknown[] })).rows,
     );
+  }
+
+  describe(statement: Statement, options?: { placeholders?: boolean }): Promise<Schema> {
+    return this.track(() => describeSchema(this.client, statement, options?.placeholders ?? false));
   }
 
   async *stream(statement: Statement, options: StreamOptions): AsyncIterable<RecordBatch> {

@@ -66,22 +66,29 @@ export const postgresSql: SqlGenerator = {
     );
     return out;
   },
+  addColumn: (ref, name, type) => `ALTER TABLE ${table(ref)} ADD COLUMN ${pgQuote(name)} ${type}`,
+  // Every widening hygge accepts has an assignment cast (int → bigint/numeric, real → double,
+  // numeric(p,s) → numeric(p',s'), timestamp(p) → timestamp(p')): no USING clause needed.
+  alterColumnType: (ref, column, type) =>
+    `ALTER TABLE ${table(ref)} ALTER COLUMN ${pgQuote(column.name)} TYPE ${type}`,
+  dropColumn: (ref, name) => `ALTER TABLE ${table(ref)} DROP COLUMN ${pgQuote(name)}`,
+  allowNulls: (ref, column) => `ALTER TABLE ${table(ref)} ALTER COLUMN ${pgQuote(column.name)} DROP NOT NULL`,
   createStateTable: (ref) =>
-    `CREATE TABLE IF NOT EXISTS ${table(ref)} (flow text NOT NULL, entity text NOT NULL, run_id text NOT NULL, run_type text NOT NULL, committed_at timestamptz NOT NULL, watermark jsonb, target text, PRIMARY KEY (flow, entity))`,
+    `CREATE TABLE IF NOT EXISTS ${table(ref)} (flow text NOT NULL, entity text NOT NULL, run_id text NOT NULL, run_type text NOT NULL, committed_at timestamptz NOT NULL, watermark jsonb, target text, "schema" jsonb, PRIMARY KEY (flow, entity))`,
   // Checked first: ALTER TABLE would take an exclusive lock on every run even when there is nothing to add.
   migrateStateTable: (ref) =>
-    `DO $hygge$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('${table(
+    `DO $hygge$ BEGIN IF (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('${table(
       ref,
     ).replace(
       /'/g,
       "''",
-    )}') AND attname = 'target' AND NOT attisdropped) THEN ALTER TABLE ${table(ref)} ADD COLUMN target text; END IF; END $hygge$`,
+    )}') AND attname IN ('target', 'schema') AND NOT attisdropped) < 2 THEN ALTER TABLE ${table(ref)} ADD COLUMN IF NOT EXISTS target text, ADD COLUMN IF NOT EXISTS "schema" jsonb; END IF; END $hygge$`,
   upsertState: (ref, state: CommitState, target: string) => ({
-    text: `INSERT INTO ${table(ref)} (flow, entity, run_id, run_type, committed_at, watermark, target) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (flow, entity) DO UPDATE SET run_id = EXCLUDED.run_id, run_type = EXCLUDED.run_type, committed_at = EXCLUDED.committed_at, watermark = EXCLUDED.watermark, target = EXCLUDED.target`,
+    text: `INSERT INTO ${table(ref)} (flow, entity, run_id, run_type, committed_at, watermark, target, "schema") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (flow, entity) DO UPDATE SET run_id = EXCLUDED.run_id, run_type = EXCLUDED.run_type, committed_at = EXCLUDED.committed_at, watermark = EXCLUDED.watermark, target = EXCLUDED.target, "schema" = EXCLUDED."schema"`,
     params: stateParams(state, target),
   }),
   selectState: (ref, flow, entity) => ({
-    text: `SELECT run_id, run_type, committed_at::text AS committed_at, watermark::text AS watermark, target FROM ${table(ref)} WHERE flow = $1 AND entity = $2`,
+    text: `SELECT run_id, run_type, committed_at::text AS committed_at, watermark::text AS watermark, target, "schema"::text AS "schema" FROM ${table(ref)} WHERE flow = $1 AND entity = $2`,
     params: [flow, entity ?? ""],
   }),
   ownsTarget: (state, target, flow, entity) => ({
