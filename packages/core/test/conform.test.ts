@@ -32,6 +32,7 @@ import {
   Uint8,
   Uint16,
   Uint32,
+  Uint64,
   Utf8,
   type Vector,
   vectorFromArray,
@@ -83,6 +84,24 @@ describe("castData: exact widening of one column", () => {
     expect(cells(makeVector(more))).toEqual(["12345678.91", "-0.01", null, "-99999999.99"]);
   });
 
+  it("decimals up to 15 digits take the double path: negatives into 256 bits, and a corrupt high word is refused", () => {
+    const d = decimalVector(5, 1, ["-1234.5", "0.1", null, "9999.9"]);
+    expect(cells(cast(d, new Decimal(3, 10, 256)))).toEqual(["-1234.500", "0.100", null, "9999.900"]);
+    expect(cells(cast(d, new Decimal(6, 40, 256)))).toEqual([
+      "-1234.500000",
+      "0.100000",
+      null,
+      "9999.900000",
+    ]);
+    // decimal(4, 0) whose third word is set: 2^64 + 5, far beyond its precision.
+    const corrupt = makeVector(
+      makeData({ type: new Decimal(0, 4, 128), length: 1, data: new Uint32Array([5, 0, 1, 0]) }),
+    );
+    expect(() => cast(corrupt, new Decimal(1, 6, 128))).toThrow(
+      "the value 18446744073709551621 (row 0) does not fit",
+    );
+  });
+
   it("integers into decimals, int64 extremes included", () => {
     const ints = int64Vector(new Int64(), [-(2n ** 63n), I64_MAX, null, 0n]);
     expect(cells(cast(ints, new Decimal(2, 21, 128)))).toEqual([
@@ -98,6 +117,19 @@ describe("castData: exact widening of one column", () => {
     ]);
     expect(cells(cast(vectorFromArray([4294967295], new Uint32()), new Decimal(0, 10)))).toEqual([
       "4294967295",
+    ]);
+  });
+
+  it("uint64 into a decimal: the largest value exactly, small ones on the double path", () => {
+    const data = makeData({
+      type: new Uint64(),
+      length: 3,
+      data: new BigUint64Array([2n ** 64n - 1n, 5n, 2n ** 53n]),
+    });
+    expect(cells(cast(makeVector(data), new Decimal(1, 22)))).toEqual([
+      "18446744073709551615.0",
+      "5.0",
+      "9007199254740992.0",
     ]);
   });
 

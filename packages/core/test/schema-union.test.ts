@@ -170,6 +170,17 @@ describe("unifySchemas: files read as one table by column name", () => {
     );
   });
 
+  it("names every conflicting column of the odd file at once, and not the columns it only adds", () => {
+    const error = refusal([
+      file("/d/a.parquet", f("id", new Int64()), f("x", new Int32())),
+      file("/d/b.parquet", f("id", new Utf8()), f("extra", new Int32()), f("x", new Float64())),
+    ]);
+    expect(error.message).toBe(
+      'column "id" is string in /d/b.parquet but int64 in /d/a.parquet, and neither type holds every value of the other; ' +
+        'column "x" is float64 in /d/b.parquet but int32 in /d/a.parquet, and neither type holds every value of the other',
+    );
+  });
+
   it("refuses a file with two columns of one name when files differ", () => {
     const error = refusal([
       file("/a", f("x", new Int32())),

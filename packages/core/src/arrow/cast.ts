@@ -82,8 +82,14 @@ function intValues(values: IntArray | BigInt64Array | BigUint64Array, to: Int): 
   const Out = to.ArrayType;
   if (to.bitWidth < 64) return new (Out as Int32ArrayConstructor)(values as IntArray); // a native, exact copy
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) return values; // int64 is int64
+  // Into 64 bits without a BigInt per value: the low word, then the sign extended (little-endian).
   const out = new (Out as BigInt64ArrayConstructor)(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]!);
+  const words = new Int32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    words[2 * i] = v;
+    words[2 * i + 1] = v < 0 ? -1 : 0;
+  }
   return out;
 }
 
@@ -99,7 +105,7 @@ function floatValues(
   return out;
 }
 
-/** 10^k as BigInt, for k up to 76 (decimal256). */
+/** 10^k as BigInt, for k up to 77 (decimal256 and one more, for limits). */
 const POW10: bigint[] = Array.from({ length: 78 }, (_, k) => 10n ** BigInt(k));
 
 function decimalValues(data: Data, to: Decimal): Uint32Array {
@@ -110,20 +116,63 @@ function decimalValues(data: Data, to: Decimal): Uint32Array {
   const shift = to.scale - (fromDecimal?.scale ?? 0);
   // Only more precision: the same unscaled integers, the same bits.
   if (fromDecimal && shift === 0 && inWords === outWords) return data.values as Uint32Array;
-  const factor = POW10[shift]!;
-  const limit = POW10[to.precision]!;
-  const out = new Uint32Array(data.length * outWords);
   const values = data.values as Uint32Array | IntArray | BigInt64Array | BigUint64Array;
-  for (let i = 0; i < data.length; i++) {
-    if (!data.getValid(i)) continue;
+  const out = new Uint32Array(data.length * outWords);
+  const exact = (i: number) => {
     const unscaled = fromDecimal
       ? wordsToBigInt(values as Uint32Array, i * inWords, inWords)
       : BigInt(values[i] as number | bigint);
-    const v = unscaled * factor;
-    if (v >= limit || v <= -limit) throw new CastOverflow(i, String(unscaled));
+    const v = unscaled * POW10[shift]!;
+    if (v >= POW10[to.precision]! || v <= -POW10[to.precision]!) throw new CastOverflow(i, String(unscaled));
     bigIntToWords(v, outWords, out, i * outWords);
+  };
+  // A value whose digits fit a double (|x| < 2^53) is scaled without a BigInt: most real values.
+  const view = wordView(values, inWords);
+  const signed = !(values instanceof BigUint64Array);
+  const factor = 10 ** shift;
+  const limit = Math.min(10 ** to.precision, 2 ** 53);
+  const nulls = data.nullCount > 0;
+  for (let i = 0; i < data.length; i++) {
+    if (nulls && !data.getValid(i)) continue;
+    const x = smallValue(view.words, i, view.inWords, signed);
+    const r = x === undefined ? limit : x * factor;
+    if (r >= limit || r <= -limit) {
+      exact(i); // a larger value, or one to refuse with its exact digits
+      continue;
+    }
+    const hi = Math.floor(r / 4294967296);
+    const o = i * outWords;
+    out[o] = r - hi * 4294967296;
+    out[o + 1] = hi >>> 0;
+    if (r < 0) out.fill(0xffffffff, o + 2, o + outWords);
   }
   return out;
+}
+
+/** The column as 32-bit words (`inWords` a value; 0: one small integer a value). */
+function wordView(
+  values: Uint32Array | IntArray | BigInt64Array | BigUint64Array,
+  inWords: number,
+): { words: Uint32Array | IntArray; inWords: number } {
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array)
+    return { words: new Uint32Array(values.buffer, values.byteOffset, values.length * 2), inWords: 2 };
+  return { words: values, inWords };
+}
+
+/** Row `i` as a number when it is one exactly (|x| < 2^53), else undefined. */
+function smallValue(
+  values: Uint32Array | IntArray,
+  i: number,
+  inWords: number,
+  signed: boolean,
+): number | undefined {
+  if (inWords === 0) return values[i]!; // an integer column of 32 bits or fewer
+  const w = i * inWords;
+  const hi = signed ? values[w + 1]! | 0 : values[w + 1]!;
+  if (hi >= 0x200000 || hi < -0x200000) return undefined;
+  const sign = hi < 0 ? 0xffffffff : 0;
+  for (let k = w + 2; k < w + inWords; k++) if (values[k] !== sign) return undefined;
+  return hi * 4294967296 + values[w]!;
 }
 
 /** 1000^k between two TimeUnits (SECOND 0 … NANOSECOND 3), `from` no finer than `to`. */

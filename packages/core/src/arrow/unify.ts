@@ -38,6 +38,7 @@ export function unifySchemas(files: readonly NamedSchema[], plugin?: string): Sc
   const order: string[] = [];
   for (const { schema, url } of files) {
     const seen = new Set<string>();
+    const conflicts: string[] = [];
     for (const field of schema.fields) {
       if (seen.has(field.name))
         throw new HyggeError("SCHEMA_MISMATCH", `${url} has two columns named "${field.name}"`, {
@@ -55,12 +56,14 @@ export function unifySchemas(files: readonly NamedSchema[], plugin?: string): Sc
       column.files++;
       column.nullable ||= field.nullable;
       const wider = widerOf(column.field, field);
-      if (!wider) throw incompatible(field.name, column, field, url, plugin);
-      if (wider === field) {
+      if (!wider) conflicts.push(conflict(field.name, column, field, url));
+      else if (wider === field) {
         column.field = new Field(field.name, field.type, column.field.nullable, column.field.metadata);
         column.url = url;
       }
     }
+    if (conflicts.length > 0)
+      throw new HyggeError("SCHEMA_MISMATCH", conflicts.join("; "), { plugin, subject: url, hint: HINT });
   }
   const fields = order.map((name) => {
     const c = columns.get(name)!;
@@ -101,7 +104,11 @@ function widerOf(a: Field, b: Field): Field | undefined {
   return undefined;
 }
 
-function incompatible(name: string, column: Column, field: Field, url: string, plugin?: string): HyggeError {
+const HINT =
+  "files of one entity are read as one table by column name: columns may be added or missing, and types may widen (int32 → int64, float32 → float64, a larger decimal, a finer timestamp unit); move the odd file elsewhere, rewrite it with a common type, or select common `columns`";
+
+/** Why `field` of the file at `url` cannot share `column` (both files, the column, both types). */
+function conflict(name: string, column: Column, field: Field, url: string): string {
   const was = describeType(column.field, field);
   const is = describeType(field, column.field);
   const zones =
@@ -110,15 +117,7 @@ function incompatible(name: string, column: Column, field: Field, url: string, p
     !(column.field.type as Timestamp).timezone !== !(field.type as Timestamp).timezone
       ? " (a timestamp with a zone is an instant, one without is a wall-clock time)"
       : "";
-  return new HyggeError(
-    "SCHEMA_MISMATCH",
-    `column "${name}" is ${is} in ${url} but ${was} in ${column.url}, and neither type holds every value of the other${zones}`,
-    {
-      plugin,
-      subject: url,
-      hint: "files of one entity are read as one table by column name: columns may be added or missing, and types may widen (int32 → int64, float32 → float64, a larger decimal, a finer timestamp unit); move the odd file elsewhere, rewrite it with a common type, or select common `columns`",
-    },
-  );
+  return `column "${name}" is ${is} in ${url} but ${was} in ${column.url}, and neither type holds every value of the other${zones}`;
 }
 
 /** A field's type name; the Arrow type too when the other field's name reads the same. */
