@@ -1,5 +1,6 @@
 import { makeData, RecordBatch, type Schema, Struct, vectorFromArray } from "apache-arrow";
-import { schemaDifference } from "../arrow/schema.js";
+import { conformer } from "../arrow/conform.js";
+import { unifySchemas } from "../arrow/unify.js";
 import type { FileSource } from "../contracts/format.js";
 import type { Home, ReadContext } from "../contracts/home.js";
 import type { CreateContext } from "../contracts/plugin.js";
@@ -16,15 +17,25 @@ interface Reading {
   file?: AsyncIterator<RecordBatch>;
 }
 
+interface FileToRead {
+  source: FileSource;
+  /** The file's own schema (format.schema): what the format reads it as. */
+  schema: Schema;
+}
+
 interface Planned {
-  files: FileSource[];
+  files: FileToRead[];
+  /** The files' schemas unified by column name; undefined when there is no file. */
   schema?: Schema;
   where: string;
 }
 
 /**
  * Reads the files of an entity (a file, a folder or a glob, on any storage) in key order, one at
- * a time, streaming, through the format. Every file must have the first one's schema.
+ * a time, streaming, through the format. Files whose schemas differ are read as one table by
+ * column name (unifySchemas): each file is read with its own schema, and its batches conformed to
+ * the unified one (missing columns null, widened columns cast exactly); a file that already has the
+ * unified schema passes its batches through untouched.
  */
 export class FileHome implements Home {
   /** Reads in progress: aborted by close() even when a read's iterator was dropped mid-way. */
@@ -57,31 +68,26 @@ export class FileHome implements Home {
     return { files: objects.map((o) => fileSource(storage, o)), where: storage.url(path) };
   }
 
-  /** Lists the files and checks, reading as little as the format can, that they share one schema. */
+  /**
+   * Lists the files and reads each one's schema (as little as the format can), then unifies them
+   * by column name (SCHEMA_MISMATCH naming both files when a column's types are incompatible).
+   */
   private async plan(ctx: ReadContext, signal = ctx.signal): Promise<Planned> {
     const { files, where } = await this.sources(ctx);
     const fctx = formatContext(this.create, signal, ctx.entity ?? this.create.entity, ctx.flow);
-    let schema: Schema | undefined;
-    let first = "";
+    const read: FileToRead[] = [];
     for (const file of files) {
       if (signal.aborted) throw this.aborted(signal);
-      const s = await this.engine.format
+      const schema = await this.engine.format
         .schema(file, this.formatOptions, fctx)
         .catch((e: unknown) => Promise.reject(readFailed(this.engine, file.url, e, "schema")));
-      if (!schema) {
-        schema = s;
-        first = file.url;
-        continue;
-      }
-      const diff = schemaDifference(schema, s);
-      if (diff)
-        throw new HyggeError("SCHEMA_MISMATCH", `${file.url} does not have the schema of ${first}: ${diff}`, {
-          plugin: this.engine.plugin,
-          subject: file.url,
-          hint: "every file of an entity must have the same columns and types; move the odd file elsewhere or select common `columns`",
-        });
+      read.push({ source: file, schema });
     }
-    return { files, schema, where };
+    const schema = unifySchemas(
+      read.map((f) => ({ schema: f.schema, url: f.source.url })),
+      this.engine.plugin,
+    );
+    return { files: read, schema, where };
   }
 
   async estimateRows(ctx: ReadContext): Promise<number | undefined> {
@@ -134,11 +140,10 @@ export class FileHome implements Home {
       if (!schema) return;
       const fctx = formatContext(this.create, signal, ctx.entity ?? this.create.entity, ctx.flow);
       let yielded = false;
-      for (const file of files) {
+      for (const { source: file, schema: own } of files) {
         if (signal.aborted) throw this.aborted(signal);
-        const batches = this.engine.format
-          .read(file, schema, this.formatOptions, fctx)
-          [Symbol.asyncIterator]();
+        const conform = conformer(own, schema, { url: file.url, plugin: this.engine.plugin });
+        const batches = this.engine.format.read(file, own, this.formatOptions, fctx)[Symbol.asyncIterator]();
         read.file = batches;
         let done = false;
         try {
@@ -147,7 +152,7 @@ export class FileHome implements Home {
             if (next.done) break;
             if (signal.aborted) throw this.aborted(signal);
             yielded = true;
-            yield next.value;
+            yield conform ? conform(next.value) : next.value;
           }
           done = true;
         } catch (error) {
