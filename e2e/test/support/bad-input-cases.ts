@@ -82,9 +82,10 @@ export const cases: Case[] = [
   {
     name: "schema changing between files",
     setup: (dir) =>
-      addParquet(path.join(dir, "src", "alpha", "part-1.parquet"), "SELECT 1::INTEGER AS id, 'x' AS other"),
+      // A string id next to part-0's BIGINT: no type holds the other (an added column alone is read by name).
+      addParquet(path.join(dir, "src", "alpha", "part-1.parquet"), "SELECT 'x' AS id, 'x' AS other"),
     code: 1,
-    says: [/SCHEMA_MISMATCH/, /part-0\.parquet/, /part-1\.parquet/, /other|ts|payload/],
+    says: [/SCHEMA_MISMATCH/, /part-0\.parquet/, /part-1\.parquet/, /"id"/],
   },
   {
     name: "destination not writable (as nobody)",

@@ -132,15 +132,18 @@ describe("the file engine (core) over a format", () => {
     expect(await values(home(dir, "e", { path: "in/{entity}/*.lines" }), "e")).toEqual([1, 2]);
   });
 
-  it("refuses a file whose schema differs from the first one's, naming both", async () => {
+  it("reads files with different columns by name: a column a file lacks reads as null", async () => {
     const dir = await temp();
     await mkdir(join(dir, "in"), { recursive: true });
     await writeFile(join(dir, "in", "a.lines"), "n\n1\n");
     await writeFile(join(dir, "in", "b.lines"), "m\n1\n");
-    const error = await values(home(dir, undefined, { path: "in" })).catch((e: unknown) => e);
-    expect(isHyggeError(error) && error.code).toBe("SCHEMA_MISMATCH");
-    expect((error as Error).message).toContain(join(dir, "in", "b.lines"));
-    expect((error as Error).message).toContain(join(dir, "in", "a.lines"));
+    const h = home(dir, undefined, { path: "in" });
+    const rows: unknown[] = [];
+    for await (const batch of h.read(readCtx(undefined))) rows.push(...toRows([batch]));
+    expect(rows).toEqual([
+      { n: 1, m: null },
+      { n: null, m: 1 },
+    ]);
   });
 
   it("names a missing path, and a folder without files has no schema", async () => {

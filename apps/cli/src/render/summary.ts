@@ -11,7 +11,8 @@ const NEXT_STEP: Partial<Record<HyggeErrorCode, string>> = {
     "check the source named above, then run the flow again; the destination was left unchanged",
   STORE_WRITE_FAILED: "check the destination named above, then run the flow again; it was left unchanged",
   STORE_COMMIT_FAILED: "check the destination, then run the flow again; it was left as it was before the run",
-  SCHEMA_MISMATCH: "make every file of the entity share one schema, or split them into separate entities",
+  SCHEMA_MISMATCH:
+    "files of one entity are read by column name, but a column's types conflict: move the odd file aside, convert it, or split the files into separate entities",
   SCHEMA_CHANGE_REFUSED:
     "nothing was written; cast the column back to its published type in the home (a query's CAST, or `columns:` for file homes), change on_schema_change, or rebuild once with `hygge go --full-drop`",
   CONNECTION_FAILED: "check the connection settings in hygge.yml and that the server answers (`hygge debug`)",
