@@ -394,42 +394,51 @@ describe.each(postgresServers())("PostgreSQL schema evolution ($label)", ({ url 
     );
   });
 
-  it("a table hygge did not create never loses a column under sync_all_columns; its NOT NULL columns the source lacks accept NULL", async () => {
-    const table = unique("evo_foreign");
-    await withClient(url, async (c) => {
-      await c.query(`CREATE TABLE "${table}" (id bigint, v integer, note text NOT NULL, extra numeric(5,1))`);
-      await c.query(`INSERT INTO "${table}" VALUES (1, 10, 'kept', 2.5)`);
-    });
-    await run(table, [batch([ID, ["v", "int32"], ["w", "text"]], [2, 3])], "incremental", "sync_all_columns");
-    expect(await types(table)).toEqual({
-      id: "bigint",
-      v: "integer",
-      note: "text",
-      extra: "numeric(5,1)",
-      w: "text",
-    });
-    expect(await rows(table)).toEqual([
-      { id: "1", v: "10", note: "kept", extra: "2.5", w: null },
-      { id: "2", v: "20", note: null, extra: null, w: "s2" },
-      { id: "3", v: "30", note: null, extra: null, w: "s3" },
-    ]);
+  it("a table hygge did not create is not compared or altered (no hygge state): the store's fit check names a missing column, under every policy", async () => {
+    // The state table exists (another entity ran), so the dump below can read it.
+    await run(unique("evo_seed"), [batch([ID], [1])], "incremental", "append_new_columns");
+    for (const policy of ALL) {
+      const table = unique("evo_foreign");
+      await withClient(url, async (c) => {
+        await c.query(
+          `CREATE TABLE "${table}" (id bigint, v integer, note text NOT NULL, extra numeric(5,1))`,
+        );
+        await c.query(`INSERT INTO "${table}" VALUES (1, 10, 'kept', 2.5)`);
+      });
+      const before = await dump(table);
+      const error = await run(
+        table,
+        [batch([ID, ["v", "int32"], ["w", "text"]], [2, 3])],
+        "incremental",
+        policy,
+      ).catch((e: unknown) => e);
+      expect(isHyggeError(error) && error.code).toBe("SCHEMA_MISMATCH");
+      expect(String((error as Error).message)).toContain('the table has no column "w"');
+      expect(await dump(table)).toEqual(before);
+    }
   });
 
-  it("a table hygge did not create: fail refuses before anything changes", async () => {
-    const table = unique("evo_foreign_fail");
+  it("after a first run into a table hygge did not create, its recorded columns evolve; columns it never recorded are never dropped", async () => {
+    const table = unique("evo_foreign_adopted");
     await withClient(url, async (c) => {
-      await c.query(`CREATE TABLE "${table}" (id bigint, v integer)`);
-      await c.query(`INSERT INTO "${table}" VALUES (1, 10)`);
+      await c.query(`CREATE TABLE "${table}" (id bigint, v integer, extra numeric(5,1))`);
+      await c.query(`INSERT INTO "${table}" VALUES (1, 10, 2.5)`);
     });
-    const before = await dump(table);
-    const error = await run(
-      table,
-      [batch([ID, ["v", "int32"], ["w", "text"]], [2])],
-      "incremental",
-      "fail",
-    ).catch((e: unknown) => e);
-    expect(isHyggeError(error) && error.code).toBe("SCHEMA_CHANGE_REFUSED");
-    expect(await dump(table)).toEqual(before);
+    await run(table, [batch([ID, ["v", "int32"]], [2])], "incremental", "sync_all_columns");
+    expect(byName((await stateRow(table)).schema)).toEqual(
+      byName([
+        { name: "id", type: "int64" },
+        { name: "v", type: "int32" },
+      ]),
+    );
+    // The source drops v and adds w: v (recorded) is dropped, extra (never recorded) stays.
+    await run(table, [batch([ID, ["w", "text"]], [3])], "incremental", "sync_all_columns");
+    expect(await types(table)).toEqual({ id: "bigint", extra: "numeric(5,1)", w: "text" });
+    expect(await rows(table)).toEqual([
+      { id: "1", extra: "2.5", w: null },
+      { id: "2", extra: null, w: null },
+      { id: "3", extra: null, w: "s3" },
+    ]);
   });
 
   it("a table hygge did not create, nothing to add: a NOT NULL column the rows lack is still refused by the fit check", async () => {
