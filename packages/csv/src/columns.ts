@@ -1,4 +1,4 @@
-import { type FileSource, fieldFromTypeName, HyggeError } from "@hygge/core";
+import { fieldFromTypeName } from "@hygge/core";
 import type { CsvReadOptions } from "./options.js";
 
 export const PLUGIN = "@hygge/csv";
@@ -35,23 +35,6 @@ export function columnNames(
 /** Declared types by column name (`columns:` given as a map). */
 export function declaredTypes(options: CsvReadOptions): Record<string, string> {
   return options.columns && !Array.isArray(options.columns) ? options.columns : {};
-}
-
-/** Every declared column must be in the file: a typo would otherwise silently infer a type. */
-export function checkDeclared(names: string[], options: CsvReadOptions, source: FileSource): void {
-  const missing = Object.keys(declaredTypes(options)).filter((name) => !names.includes(name));
-  if (missing.length > 0 && names.length > 0)
-    throw new HyggeError(
-      "HOME_READ_FAILED",
-      `${source.url}: columns: declares ${missing.join(", ")}, not in the file (${names.join(", ")})`,
-      {
-        plugin: PLUGIN,
-        subject: source.url,
-        hint: options.header
-          ? "the names in columns: must be the header's"
-          : "with header: false, columns: lists every column in file order",
-      },
-    );
 }
 
 export function declaredField(name: string, options: CsvReadOptions) {

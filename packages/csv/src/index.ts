@@ -1,4 +1,5 @@
 import { defineFormat, type HyggePlugin } from "@hygge/core";
+import { declaredTypes } from "./columns.js";
 import { type CsvReadOptions, type CsvWriteOptions, readOptions, writeOptions } from "./options.js";
 import { readCsv } from "./read.js";
 import { csvSchema } from "./schema.js";
@@ -11,6 +12,8 @@ export const csvFormat = defineFormat({
   writeOptions,
   extensionFor: (options) => (options.compression === "gzip" ? ".csv.gz" : ".csv"),
   schema: csvSchema,
+  // Declared with a type: in some file of the entity (older files of an evolved folder may lack it).
+  declaredColumns: (options) => Object.keys(declaredTypes(options)),
   read: readCsv,
   createWriter: createCsvWriter,
 });

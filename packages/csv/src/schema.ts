@@ -1,13 +1,6 @@
 import { type FileSource, type FormatContext, HyggeError, typeNameOf } from "@hygge/core";
 import { type Field, Schema } from "apache-arrow";
-import {
-  checkDeclared,
-  columnNames,
-  declaredField,
-  declaredTypes,
-  FIELD_COUNT_HINT,
-  PLUGIN,
-} from "./columns.js";
+import { columnNames, declaredField, declaredTypes, FIELD_COUNT_HINT, PLUGIN } from "./columns.js";
 import { inferredField, newSample, observe } from "./infer.js";
 import type { CsvReadOptions } from "./options.js";
 import { cursors } from "./records.js";
@@ -48,7 +41,6 @@ export async function csvSchema(
     return new Schema(fields);
   }
   const names = columnNames(header, width, options);
-  checkDeclared(names, options, source);
   const fields: Field[] = names.map(
     (name, c) => declaredField(name, options) ?? inferredField(name, samples[c] ?? newSample()),
   );

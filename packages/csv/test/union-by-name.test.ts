@@ -9,9 +9,9 @@ import { q, sql, tempDir } from "./helpers.js";
 const registry = new Registry([plugin]);
 const ctx = { signal: new AbortController().signal, flow: "test", runType: "full_drop" as const };
 
-function csvHome(path: string): Home {
+function csvHome(path: string, extra: Record<string, unknown> = {}): Home {
   const { definition } = registry.home("csv");
-  return definition.create(definition.options.parse({ path }), {
+  return definition.create(definition.options.parse({ path, ...extra }), {
     flow: "test",
     projectDir: "/",
     connections: {},
@@ -71,5 +71,27 @@ describe("the csv home reads a folder of files with different but compatible sch
     expect((error as Error).message).toContain(
       `column "code" is string in ${join(folder, "b.csv")} but int64 in ${join(folder, "a.csv")}`,
     );
+  });
+
+  it("columns: declared with a type and missing from older files reads as null there; declared in no file is refused", async () => {
+    // An evolved folder hygge published: the older file has no `note`.
+    const folder = await folderOf({
+      "part-1.csv": "id,amount\n1,1.50\n",
+      "part-2.csv": "id,amount,note\n2,2.25,hi\n",
+    });
+    const columns = { id: "int64", amount: "decimal(10, 2)", note: "string" };
+    const home = csvHome(folder, { columns });
+    const batches: RecordBatch[] = [];
+    for await (const b of home.read(ctx)) batches.push(b);
+    expect(toRows(batches)).toEqual([
+      { id: "1", amount: "1.50", note: null },
+      { id: "2", amount: "2.25", note: "hi" },
+    ]);
+    // A declared name no file has is a typo, not an evolution.
+    const typo = csvHome(folder, { columns: { ...columns, nothere: "int64" } });
+    const error = await typo.schema!(ctx).catch((e: unknown) => e);
+    expect(isHyggeError(error) && error.code).toBe("HOME_READ_FAILED");
+    expect((error as Error).message).toContain("columns: declares nothere, in none of the 2 files");
+    expect((error as Error).message).toContain(folder);
   });
 });

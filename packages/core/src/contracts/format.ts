@@ -57,9 +57,16 @@ export interface FormatDefinition<R extends z.ZodObject = z.ZodObject, W extends
   extensionFor(options: z.output<W>): string;
   /**
    * The schema `read` will produce for this file, reading as little as it can (a footer, a sample
-   * of lines). The home checks every file of an entity against the first one's.
+   * of lines). The home unifies the files of an entity by column name (a column a file lacks
+   * reads as null, a narrower type as the wider one) and refuses incompatible types.
    */
   schema(source: FileSource, options: z.output<R>, ctx: FormatContext): Promise<Schema>;
+  /**
+   * Column names the options declare (`columns:` with types): each must be in at least one file
+   * of the entity (a typo would otherwise go unnoticed); a file that lacks one reads it as null,
+   * as a folder whose schema evolved has older files without the newer columns.
+   */
+  declaredColumns?(options: z.output<R>): readonly string[];
   /** Rows in the file, when cheap to know (a Parquet footer). */
   rows?(source: FileSource, options: z.output<R>, ctx: FormatContext): Promise<number | undefined>;
   /**

@@ -87,7 +87,25 @@ export class FileHome implements Home {
       read.map((f) => ({ schema: f.schema, url: f.source.url })),
       this.engine.plugin,
     );
+    if (schema) this.checkDeclared(schema, where, read.length);
     return { files: read, schema, where };
+  }
+
+  /** A declared column no file has is a typo, not an evolution: refused naming the columns there are. */
+  private checkDeclared(schema: Schema, where: string, files: number): void {
+    const declared = this.engine.format.declaredColumns?.(this.formatOptions) ?? [];
+    const names = new Set(schema.fields.map((f) => f.name));
+    const missing = declared.filter((name) => !names.has(name));
+    if (missing.length === 0) return;
+    throw new HyggeError(
+      "HOME_READ_FAILED",
+      `${where}: columns: declares ${missing.join(", ")}, in none of the ${files} file${files === 1 ? "" : "s"} (columns: ${[...names].join(", ")})`,
+      {
+        plugin: this.engine.plugin,
+        subject: where,
+        hint: "the names in columns: must be the files' column names (a file that lacks one reads it as null)",
+      },
+    );
   }
 
   async estimateRows(ctx: ReadContext): Promise<number | undefined> {
