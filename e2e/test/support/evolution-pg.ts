@@ -1,33 +1,5 @@
-import { createContext, RunResources } from "@hygge/core";
-import sql from "@hygge/sql";
 import pg from "pg";
 import type { Change } from "./evolution-cases.js";
-
-/** Whether the built @hygge/sql PostgreSQL store applies schema changes (Store.evolve). */
-export async function sqlStoreEvolves(): Promise<boolean> {
-  const resources = new RunResources();
-  try {
-    const ctx = createContext(
-      { flow: "probe", entity: "t" },
-      {
-        projectDir: process.cwd(),
-        connections: {
-          wh: {
-            name: "wh",
-            type: "postgres",
-            options: { host: "127.0.0.1", port: 5432, database: "x", user: "x" },
-          },
-        },
-        resources,
-      },
-    );
-    const def = sql.stores!.postgres!;
-    const store = await def.create(def.options.parse({ connection: "wh", table: "probe.t" }), ctx);
-    return typeof store.evolve === "function";
-  } finally {
-    await resources.closeAll();
-  }
-}
 
 /**
  * What SQL sees of table <schema>.<flow> after an evolving run (version 1 had rows [0, n1), the
