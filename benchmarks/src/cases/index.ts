@@ -10,6 +10,7 @@ export const loaders: Record<string, () => Promise<{ benchCase: BenchCase }>> = 
   "sql-parquet-to-pg": () => import("./sql-parquet-to-pg.js"),
   "parquet-narrow": () => import("./parquet-narrow.js"),
   "parquet-wide": () => import("./parquet-wide.js"),
+  "parquet-evolved": () => import("./parquet-evolved.js"),
   "csv-to-parquet": () => import("./csv-to-parquet.js"),
   "parquet-to-s3": () => import("./parquet-to-s3.js"),
 };
