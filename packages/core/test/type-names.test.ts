@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import { Field, Float16 } from "apache-arrow";
 import { fieldFromTypeName, typeFromName, typeNameOf } from "../src/index.js";
 
 describe("type names", () => {
@@ -16,9 +17,15 @@ describe("type names", () => {
     ["uuid", "uuid"],
     ["json", "json"],
     ["float32", "float32"],
+    ["float64", "float64"],
     ["uint16", "uint16"],
   ])("%s reads back as %s", (name, shown) => {
     expect(typeNameOf(fieldFromTypeName("c", name))).toBe(shown);
+  });
+
+  it("float16 is named as itself (not float64), and not accepted as a declared type", () => {
+    expect(typeNameOf(new Field("h", new Float16()))).toBe("float16");
+    expect(() => typeFromName("float16")).toThrow(/unknown type/);
   });
 
   it("decimals above 38 digits are 256-bit", () => {
