@@ -154,7 +154,7 @@ async function dryRunEntry(
       ? {}
       : { onSchemaChange: run.onSchemaChange ?? DEFAULT_ON_SCHEMA_CHANGE }),
     ...(prepared.registry.isFileHome(run.home.type)
-      ? await fileColumns(factory, run, ctx, options.journal)
+      ? await fileColumns(factory, run, ctx, options.journal, !prepared.registry.isFileStore(run.store.type))
       : {}),
   };
 }
@@ -165,11 +165,15 @@ async function fileColumns(
   run: EntityRun,
   ctx: CreateContext,
   journal: RunJournal | undefined,
+  canDrop: boolean,
 ): Promise<Pick<DryRunEntry, "schema" | "schemaError"> & PendingSchemaChange> {
   const found = await fileSchema(factory, run, ctx);
   if (!("schema" in found)) return found;
   const published = run.runType === "full_drop" ? undefined : await journal?.lastSchema?.(run);
-  return { schema: recordSchema(found.schema), ...pendingSchemaChange(run, found.schema, published) };
+  return {
+    schema: recordSchema(found.schema),
+    ...pendingSchemaChange(run, found.schema, published, { canDrop }),
+  };
 }
 
 async function fileSchema(

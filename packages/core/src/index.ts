@@ -71,7 +71,7 @@ export type {
   StorageObject,
   StorageRef,
 } from "./contracts/storage.js";
-export type { CommitReport, CommitState, Store, WriteContext } from "./contracts/store.js";
+export type { CommitReport, CommitState, PublishedColumns, Store, WriteContext } from "./contracts/store.js";
 export {
   DEFAULT_MAX_BOUNDARY_KEYS,
   type Lookback,
@@ -157,6 +157,6 @@ export {
   type WidenedColumn,
 } from "./schema/change.js";
 export { type PendingSchemaChange, pendingSchemaChange } from "./schema/pending.js";
-export { fieldOfRecord, type RecordedColumn, recordSchema, schemaFromRecord } from "./schema/recorded.js";
+export { fieldOfRecord, type RecordedColumn, recordSchema } from "./schema/recorded.js";
 export { holds, type TypeRelation, typeRelation } from "./schema/widen.js";
 export { collectSecrets, isSecretKey, redact, redactConfig } from "./secrets.js";

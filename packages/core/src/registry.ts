@@ -77,6 +77,10 @@ export class Registry {
   isFileHome(type: string): boolean {
     return this.formats.has(type) && !this.homes.has(type);
   }
+  /** True when store type `type` is core's file store over a format: it cannot drop a published column. */
+  isFileStore(type: string): boolean {
+    return this.formats.has(type) && !this.stores.has(type);
+  }
   /** The storage serving URLs of `scheme` (`s3`, `az`…), if a loaded plugin provides one. */
   storageForScheme(scheme: string): [string, Entry<StorageDefinition>] | undefined {
     for (const [type, entry] of this.storages)

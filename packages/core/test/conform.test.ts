@@ -209,7 +209,7 @@ describe("castData: exact widening of one column", () => {
 
   it("refuses a pair it does not know (unify first)", () => {
     expect(() => cast(vectorFromArray(["x"], new Utf8()), new Int64())).toThrow(
-      "no exact cast from Utf8 to Int64",
+      "cannot cast Utf8 to Int64: it does not hold every value",
     );
   });
 });

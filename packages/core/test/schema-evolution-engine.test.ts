@@ -177,7 +177,12 @@ describe("the engine's schema step (runFlow, memory store)", () => {
       const error = await fail(run(second.store, [...batches, v1(range(8, 10))], { onSchemaChange: policy }));
       expect(error).toMatchObject({ code: "SCHEMA_CHANGE_REFUSED", flow: "f", entity: "e" });
       expect(error.message).toContain(message);
-      expect(error.message).toContain(`on_schema_change: ${policy}`);
+      // A type change no policy accepts says so; the others name the policy that refuses.
+      expect(error.message).toContain(
+        message.includes(" is now ") && policy === "append_new_columns"
+          ? "no on_schema_change policy accepts"
+          : `on_schema_change: ${policy}`,
+      );
       expect(error.hint).toContain("--full-drop");
       expect(second.calls).toEqual(["open"]); // no evolve, no write, no commit
       expect(second.store.aborted).toHaveLength(1);
@@ -378,12 +383,12 @@ describe("the engine's schema step (runFlow, memory store)", () => {
       return backend;
     };
     const a = evolvingStore(await legacy());
-    a.store.publishedSchema = async () => table;
+    a.store.publishedSchema = async () => ({ schema: table });
     const report = await run(a.store, [dropped(range(5, 7))], { onSchemaChange: "sync_all_columns" });
     expect(report.schemaChange).toMatchObject({ kept: [{ name: "name", type: "string" }], dropped: [] });
     // Under fail, a new column against the destination's columns is refused before any write.
     const b = evolvingStore(await legacy());
-    b.store.publishedSchema = async () => table;
+    b.store.publishedSchema = async () => ({ schema: table });
     const error = await fail(run(b.store, [added(range(5, 7))], { onSchemaChange: "fail" }));
     expect(error.code).toBe("SCHEMA_CHANGE_REFUSED");
     expect(b.calls).toEqual(["open"]);
@@ -394,7 +399,7 @@ describe("the engine's schema step (runFlow, memory store)", () => {
     let asked = false;
     c.store.publishedSchema = async () => {
       asked = true;
-      return new Schema([...v1([0]).schema.fields]);
+      return { schema: new Schema([...v1([0]).schema.fields]) };
     };
     const report = await run(c.store, [added(range(0, 2))], { onSchemaChange: "fail" });
     expect(asked).toBe(false);

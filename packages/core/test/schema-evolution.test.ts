@@ -356,12 +356,46 @@ describe("decideSchema: columns read from the destination (no recorded schema)",
     });
   });
 
-  it("columns read from the destination are never dropped, even under sync_all_columns (they may not be hygge's)", () => {
+  it("columns read from the destination are never dropped, even under sync_all_columns (they may not be hygge's), nor recorded", () => {
     const incoming = schema(["id", new Int64()], ["amount", dec(38, 10)], ["small", new Int32()]);
-    expect(reduce(decide(incoming, "sync_all_columns"))).toEqual({
+    const first = decide(incoming, "sync_all_columns");
+    expect(reduce(first)).toEqual({
       kept: ["name"],
-      target: ["id int64", "name string", "amount decimal(38, 10)", "small int32"],
+      target: ["id int64", "amount decimal(38, 10)", "small int32"],
     });
+    // The next run compares with what was recorded: `name` is not hygge's, so it is never dropped.
+    const next = decideSchema({
+      published: first.target,
+      incoming,
+      policy: "sync_all_columns",
+      runType: "incremental",
+    });
+    expect(reduce(next)).toEqual({ target: ["id int64", "amount decimal(38, 10)", "small int32"] });
+  });
+
+  it("a store that cannot drop a published column (files) keeps it under sync_all_columns, recorded", () => {
+    const published: RecordedColumn[] = [
+      { name: "id", type: "int64" },
+      { name: "x", type: "int64" },
+    ];
+    const gone = schema(["id", new Int64()]);
+    const d = decideSchema({
+      published,
+      incoming: gone,
+      policy: "sync_all_columns",
+      runType: "incremental",
+      canDrop: false,
+    });
+    expect(reduce(d)).toEqual({ kept: ["x"], target: ["id int64", "x int64"] });
+    // x comes back as a string: compared with the int64 older files hold, refused.
+    const back = decideSchema({
+      published: d.target,
+      incoming: schema(["id", new Int64()], ["x", new Utf8()]),
+      policy: "sync_all_columns",
+      runType: "incremental",
+      canDrop: false,
+    });
+    expect(back.refused).toEqual([{ column: "x", from: "int64", to: "string", why: "incompatible" }]);
   });
 
   it("fail still refuses a new column read against the destination", () => {
@@ -499,7 +533,7 @@ describe("the refusal: names the columns, the types and the ways out", () => {
     expect(e.code).toBe("SCHEMA_CHANGE_REFUSED");
     expect(e.message).toContain('column "price" was decimal(18, 4) and is now decimal(10, 2)');
     expect(e.message).toContain("narrower");
-    expect(e.message).toContain("on_schema_change: append_new_columns");
+    expect(e.message).toContain("no on_schema_change policy accepts");
     expect(e.message).toContain("Nothing was written");
     expect(e.hint).toContain("CAST(");
     expect(e.hint).toContain("columns:");

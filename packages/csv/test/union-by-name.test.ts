@@ -91,7 +91,7 @@ describe("the csv home reads a folder of files with different but compatible sch
     const typo = csvHome(folder, { columns: { ...columns, nothere: "int64" } });
     const error = await typo.schema!(ctx).catch((e: unknown) => e);
     expect(isHyggeError(error) && error.code).toBe("HOME_READ_FAILED");
-    expect((error as Error).message).toContain("columns: declares nothere, in none of the 2 files");
+    expect((error as Error).message).toContain("`columns` names nothere, which none of the 2 files has");
     expect((error as Error).message).toContain(folder);
   });
 });

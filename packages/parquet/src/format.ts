@@ -28,6 +28,9 @@ export const parquetFormat = defineFormat({
   readOptions,
   writeOptions,
   extensionFor: () => ".parquet",
+  // Selected columns must be in some file of the entity (a typo is refused by the home); a file
+  // that lacks one (older files of an evolved folder) reads it as null.
+  declaredColumns: (options: ResolvedReadOptions) => options.columns ?? [],
 
   async schema(source: FileSource, options: ResolvedReadOptions): Promise<Schema> {
     return withFile(source, (file) => {
@@ -61,7 +64,9 @@ export const parquetFormat = defineFormat({
     // several whole row groups at once.
     const batchSize = options.batch_size ?? DEFAULT_BATCH_ROWS;
     // The worker is chosen per file (the format sees one file at a time).
-    const decoder = new RowGroupDecoder(schema, options.columns, rows >= WORKER_MIN_ROWS);
+    // The file's own selection: the selected columns this file has (see shapes()).
+    const selected = options.columns ? schema.fields.map((f) => f.name) : undefined;
+    const decoder = new RowGroupDecoder(schema, selected, rows >= WORKER_MIN_ROWS);
     // A read abandoned mid-way (the home closed, the run cancelled) releases the file and thread now.
     const release = () => void decoder.close().catch(() => undefined);
     ctx.signal.addEventListener("abort", release, { once: true });
@@ -236,16 +241,28 @@ async function withFile<T>(source: FileSource, use: (file: ParquetFile) => T): P
   }
 }
 
+/**
+ * The shapes of the selected columns this file has: a selected column the file lacks is left out
+ * (the home reads it as null, as older files of an evolved folder lack newer columns; a name in no
+ * file at all is refused by the home). A file with none of the selected columns is an error.
+ */
 function shapes(file: ParquetFile, source: FileSource, columns: readonly string[] | undefined) {
   try {
     return file.shapes(columns);
   } catch (error) {
-    if (error instanceof MissingColumnError)
-      throw new HyggeError("CONFIG_INVALID", `${source.url}: ${error.message}`, {
-        plugin: PLUGIN,
-        subject: source.url,
-        hint: "fix `columns` in the home block",
-      });
+    if (error instanceof MissingColumnError && columns) {
+      const present = columns.filter((c) => error.available.includes(c));
+      if (present.length > 0) return shapes(file, source, present);
+      throw new HyggeError(
+        "CONFIG_INVALID",
+        `${source.url}: none of the selected columns are in the file (${error.message})`,
+        {
+          plugin: PLUGIN,
+          subject: source.url,
+          hint: "fix `columns` in the home block",
+        },
+      );
+    }
     throw readFailed(source.url, error, "schema");
   }
 }

@@ -207,4 +207,24 @@ describe("the parquet home reads a folder of files with different but compatible
       `${join(folder, "a.parquet")}: column "ts" holds 10413792000000000 (timestamp[us]), which does not fit timestamp[ns], the type the entity's files are read as (another file has ts as timestamp[ns])`,
     );
   });
+
+  it("columns: selects a column older files lack (null there); a name no file has is refused naming the folder", async () => {
+    const dir = await tempDir("union-columns");
+    const folder = await folderOf(dir, {
+      "part-1": "SELECT 1::BIGINT AS id, 'a' AS name",
+      "part-2": "SELECT 2::BIGINT AS id, 'b' AS name, 'hello' AS note",
+    });
+    const home = makeHome(dir, undefined, { path: "in", columns: ["id", "note"] });
+    const rows = toRows(await readAll(home, undefined));
+    expect(rows).toEqual([
+      { id: "1", note: null },
+      { id: "2", note: "hello" },
+    ]);
+    expect(rows).toEqual(await sql(`SELECT id::VARCHAR AS id, note FROM ${union(folder)} ORDER BY id`));
+    const typo = makeHome(dir, undefined, { path: "in", columns: ["id", "nope"] });
+    const error = await refusal(typo.schema!(ctx));
+    expect(error.code).toBe("HOME_READ_FAILED");
+    expect(error.message).toContain("`columns` names nope, which none of the 2 files has");
+    expect(error.message).toContain(folder);
+  });
 });

@@ -1,5 +1,5 @@
-import { fieldOfRecord, HyggeError, type RecordedColumn, type SchemaEvolution } from "@hygge/core";
-import type { Field } from "apache-arrow";
+import { fieldOfRecord, HyggeError, holds, type RecordedColumn, type SchemaEvolution } from "@hygge/core";
+import type { Field, Schema } from "apache-arrow";
 import type { DeclaredColumn, SqlGenerator } from "./dialect.js";
 import { displayTable, type TableRef } from "./table-ref.js";
 
@@ -28,7 +28,11 @@ function fieldOf(column: RecordedColumn, target: TableRef): Field {
  * The DDL of an accepted schema change against the table's current columns (pure): new columns
  * are added nullable (older rows hold NULL), widened ones altered when their SQL type changes,
  * dropped ones removed, and columns the source no longer sends made to accept NULL. Columns
- * already as wanted (added by hand, dropped by hand, already nullable) need no statement.
+ * already as wanted (added by hand, dropped by hand, already nullable, already wide enough) need
+ * no statement. A widening is decided against the column's real type (`read`: the table's columns
+ * as the home reads them), not the recorded one: a column declared wider (by hand, or before
+ * hygge recorded it) is never narrowed, and one whose type cannot hold its current values in the
+ * new type is refused.
  */
 export function evolutionSteps(
   sql: SqlGenerator,
@@ -36,9 +40,12 @@ export function evolutionSteps(
   evolution: SchemaEvolution,
   columns: readonly DeclaredColumn[],
   caseInsensitive: boolean,
+  read: Schema,
 ): EvolveStep[] {
   const norm = (name: string) => (caseInsensitive ? name.toLowerCase() : name);
   const existing = new Map(columns.map((c) => [norm(c.name), c]));
+  const readAs = new Map(read.fields.map((f) => [norm(f.name), f]));
+  const keeps = new Set(evolution.target.map((c) => norm(c.name)));
   const steps: EvolveStep[] = [];
   const { change } = evolution;
   for (const column of change.added) {
@@ -53,10 +60,21 @@ export function evolutionSteps(
   for (const widened of change.widened) {
     const current = existing.get(norm(widened.name));
     if (!current) continue; // the fit check names a column that is gone
-    const to = sql.columnType(fieldOf({ name: widened.name, type: widened.to }, target));
-    const from = fieldOfRecord({ name: widened.name, type: widened.from });
-    // timestamp[ms] → timestamp[us] is one PostgreSQL type: nothing to alter.
-    if (from && sql.columnType(from) === to) continue;
+    const wanted = fieldOf({ name: widened.name, type: widened.to }, target);
+    const to = sql.columnType(wanted);
+    const now = readAs.get(norm(widened.name));
+    // Already what is wanted (timestamp[us] → timestamp[ns] is one PostgreSQL type), or wider.
+    if (current.type === to || (now && holds(now.type, wanted.type))) continue;
+    if (!now || !holds(wanted.type, now.type)) {
+      throw new HyggeError(
+        "SCHEMA_MISMATCH",
+        `column "${widened.name}" of ${displayTable(target)} is ${current.type}; the source's ${widened.to} needs it widened to ${to}, which would not keep every value the column holds now. Nothing was written.`,
+        {
+          subject: widened.name,
+          hint: `Change the column to a type that holds both (${current.type} and ${widened.to}) yourself and run again, cast the column in the home's query, or run once with --full-drop.`,
+        },
+      );
+    }
     steps.push({
       column: widened.name,
       action: `changing column "${widened.name}" from ${current.type} to ${to} in`,
@@ -65,7 +83,8 @@ export function evolutionSteps(
   }
   for (const column of change.dropped) {
     const current = existing.get(norm(column.name));
-    if (!current) continue;
+    // Gone, or the name of a column the run keeps (a case-only rename on a case-insensitive server).
+    if (!current || keeps.has(norm(column.name))) continue;
     steps.push({
       column: column.name,
       action: `dropping column "${column.name}" from`,

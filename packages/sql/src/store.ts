@@ -6,6 +6,7 @@ import {
   type CreateContext,
   faultPoint,
   HyggeError,
+  type PublishedColumns,
   type RunType,
   type SchemaEvolution,
   type Store,
@@ -138,12 +139,16 @@ export class SqlStore implements Store {
     let steps: ReturnType<typeof evolutionSteps>;
     try {
       const columns = await describeColumns((s) => this.run(s), this.sql, this.target);
+      const read = await this.session!.describe(this.sql.select({ table: this.target }), {
+        placeholders: true,
+      });
       steps = evolutionSteps(
         this.sql,
         this.target,
         evolution,
         columns,
         this.connection.dialect.type === "mssql",
+        read,
       );
     } catch (error) {
       throw this.fail(error, "preparing the column changes of");
@@ -153,21 +158,27 @@ export class SqlStore implements Store {
         await this.run(step.statement);
       } catch (error) {
         const e = this.fail(error, step.action);
-        e.subject = step.column;
-        e.message = `${e.message}. Nothing was written; ${where} is as it was.`;
-        e.hint ??= `Make the change to ${where} yourself (${step.statement}) and run again, or run once with --full-drop to recreate the table from the source's columns.`;
-        throw e;
+        const byHand = `Make the change to ${where} yourself (${step.statement}) and run again, or run once with --full-drop to recreate the table from the source's columns.`;
+        throw new HyggeError(e.code, `${e.message}. Nothing was written; ${where} is as it was.`, {
+          subject: step.column,
+          transient: e.transient,
+          cause: e,
+          hint: e.hint ? `${e.hint} ${byHand}` : byHand,
+        });
       }
     }
   }
 
   /** The existing table's columns as the SQL home would read them (unmapped types as Null). */
-  async publishedSchema(): Promise<Schema | undefined> {
+  async publishedSchema(): Promise<PublishedColumns | undefined> {
     const own = this.session ? undefined : await this.connection.session();
     if (own) this.session = own;
     try {
       if (!(await this.exists(this.target))) return undefined;
-      return await this.session!.describe(this.sql.select({ table: this.target }), { placeholders: true });
+      // The database's types mapped back to Arrow: not the source's own (exact: false).
+      return {
+        schema: await this.session!.describe(this.sql.select({ table: this.target }), { placeholders: true }),
+      };
     } catch (error) {
       throw this.fail(error, "reading the columns of");
     } finally {

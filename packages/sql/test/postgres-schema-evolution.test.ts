@@ -367,7 +367,12 @@ describe.each(postgresServers())("PostgreSQL schema evolution ($label)", ({ url 
     });
     const store = pgStore(ctx, table);
     const published = await store.publishedSchema!();
-    expect(published?.fields.map((f) => `${f.name} ${f.type}`)).toEqual(["id Int64", "v Int32", "geo Null"]);
+    expect(published?.exact).toBeFalsy();
+    expect(published?.schema.fields.map((f) => `${f.name} ${f.type}`)).toEqual([
+      "id Int64",
+      "v Int32",
+      "geo Null",
+    ]);
     expect(await pgStore(ctx, unique("evo_absent")).publishedSchema!()).toBeUndefined();
     const report = await run(
       table,
@@ -438,6 +443,32 @@ describe.each(postgresServers())("PostgreSQL schema evolution ($label)", ({ url 
       { id: "1", extra: "2.5", w: null },
       { id: "2", extra: null, w: null },
       { id: "3", extra: null, w: "s3" },
+    ]);
+  });
+
+  it("a column declared wider than the recorded type is never narrowed by a widening (its values stay exact)", async () => {
+    const table = unique("evo_wider_by_hand");
+    await withClient(url, async (c) => {
+      await c.query(`CREATE TABLE "${table}" (id bigint, amount numeric(18,6))`);
+      await c.query(`INSERT INTO "${table}" VALUES (1, 1.234567)`);
+    });
+    // Adopted with decimal(10, 2) recorded; then the source widens to decimal(14, 2), which the
+    // column (numeric(18,6)) already holds: ALTER … TYPE numeric(14,2) would round 1.234567.
+    await run(table, [batch([ID, ["amount", "dec10"]], [2])], "incremental", "append_new_columns");
+    const report = await run(
+      table,
+      [batch([ID, ["amount", "dec14"]], [3])],
+      "incremental",
+      "append_new_columns",
+    );
+    expect(report.schemaChange?.widened).toEqual([
+      { name: "amount", from: "decimal(10, 2)", to: "decimal(14, 2)" },
+    ]);
+    expect(await types(table)).toEqual({ id: "bigint", amount: "numeric(18,6)" });
+    expect(await rows(table)).toEqual([
+      { id: "1", amount: "1.234567" },
+      { id: "2", amount: "2.250000" },
+      { id: "3", amount: "32345678901.990000" },
     ]);
   });
 

@@ -1,5 +1,6 @@
-import type { RecordedColumn, SchemaEvolution } from "@hygge/core";
+import { fieldFromTypeName, type RecordedColumn, type SchemaEvolution } from "@hygge/core";
 import { describe, expect, it } from "@jest/globals";
+import { Field, Null, Schema } from "apache-arrow";
 import type { DeclaredColumn } from "../src/dialect.js";
 import { evolutionSteps } from "../src/evolve-table.js";
 import { mssqlSql } from "../src/mssql/mssql-sql.js";
@@ -13,6 +14,30 @@ const evolution = (change: Partial<SchemaEvolution["change"]>): SchemaEvolution 
   change: { added: [], widened: [], dropped: [], kept: [], ignored: [], ...change },
 });
 const col = (name: string, type: string): RecordedColumn => ({ name, type });
+/** The table's columns as the home reads them (what evolve compares a widening with). */
+const readAs = (columns: [string, string][]) => new Schema(columns.map(([n, t]) => fieldFromTypeName(n, t)));
+const noRead = new Schema([]);
+const pgRead = readAs([
+  ["id", "int64"],
+  ["n", "int32"],
+  ["price", "decimal(10, 2)"],
+  ["ratio", "float32"],
+  ["at", "timestamp[ms]"],
+  ["old", "string"],
+  ["strict", "string"],
+  ["loose", "string"],
+]);
+const msRead = readAs([
+  ["id", "int64"],
+  ["n", "int32"],
+  ["k", "int32"],
+  ["price", "decimal(10, 2)"],
+  ["ratio", "float32"],
+  ["at", "timestamp[ms]"],
+  ["old", "string"],
+  ["strict", "string"],
+  ["count", "int32"],
+]);
 
 describe("schema evolution DDL (pure)", () => {
   const pgColumns: DeclaredColumn[] = [
@@ -44,6 +69,7 @@ describe("schema evolution DDL (pure)", () => {
       evolution(change),
       pgColumns,
       false,
+      pgRead,
     );
     expect(steps.map((s) => s.statement)).toEqual([
       'ALTER TABLE "s"."t" ADD COLUMN "note" text',
@@ -76,6 +102,7 @@ describe("schema evolution DDL (pure)", () => {
       evolution({ widened: [{ name: "old", from: "string", to: "string" }] }),
       pgColumns,
       false,
+      pgRead,
     );
     expect(steps).toEqual([]);
   });
@@ -91,6 +118,7 @@ describe("schema evolution DDL (pure)", () => {
       }),
       pgColumns,
       false,
+      pgRead,
     );
     expect(steps).toEqual([]);
   });
@@ -102,6 +130,7 @@ describe("schema evolution DDL (pure)", () => {
       evolution({ added: [col('x"; DROP TABLE t; --', "int64")] }),
       [],
       false,
+      noRead,
     );
     expect(step!.statement).toBe('ALTER TABLE "a""b" ADD COLUMN "x""; DROP TABLE t; --" bigint');
     const [ms] = evolutionSteps(
@@ -110,13 +139,21 @@ describe("schema evolution DDL (pure)", () => {
       evolution({ added: [col("x]; DROP TABLE t; --", "int64")] }),
       [],
       true,
+      noRead,
     );
     expect(ms!.statement).toBe("ALTER TABLE [a]]b] ADD [x]]; DROP TABLE t; --] bigint NULL");
   });
 
   it("an added column of a type hygge cannot name is refused naming the table and the column", () => {
     expect(() =>
-      evolutionSteps(postgresSql, { name: "t" }, evolution({ added: [col("x", "geometry")] }), [], false),
+      evolutionSteps(
+        postgresSql,
+        { name: "t" },
+        evolution({ added: [col("x", "geometry")] }),
+        [],
+        false,
+        noRead,
+      ),
     ).toThrow('column "x" of t has type geometry, which hygge cannot turn into a column type');
   });
 
@@ -149,6 +186,7 @@ describe("schema evolution DDL (pure)", () => {
       }),
       msColumns,
       true,
+      msRead,
     );
     expect(steps.map((s) => s.statement)).toEqual([
       "ALTER TABLE [dbo].[t] ADD [note] nvarchar(max) NULL",
@@ -170,8 +208,79 @@ describe("schema evolution DDL (pure)", () => {
       evolution({ widened: [{ name: "k", from: "int32", to: "int64" }] }),
       msColumns,
       true,
+      msRead,
     );
     expect(step!.statement).toBe("ALTER TABLE [t] ALTER COLUMN [k] bigint NOT NULL");
+  });
+});
+
+describe("widening is decided against the column's real type", () => {
+  const table = (type: string): DeclaredColumn[] => [{ name: "amount", type, nullable: true }];
+  const widen = evolution({ widened: [{ name: "amount", from: "decimal(10, 2)", to: "decimal(12, 4)" }] });
+
+  it("a column already wider than the recorded type (widened by hand, or before hygge recorded it) is never narrowed", () => {
+    expect(
+      evolutionSteps(
+        postgresSql,
+        { name: "t" },
+        widen,
+        table("numeric(18,6)"),
+        false,
+        readAs([["amount", "decimal(18, 6)"]]),
+      ),
+    ).toEqual([]);
+    expect(
+      evolutionSteps(
+        mssqlSql,
+        { name: "t" },
+        widen,
+        table("decimal(18,6)"),
+        true,
+        readAs([["amount", "decimal(18, 6)"]]),
+      ),
+    ).toEqual([]);
+  });
+
+  it("a widening that would not keep every value the column holds now is refused, naming the column and both types", () => {
+    // numeric(12,6) has 6 integer digits and 6 decimals; decimal(12,4) keeps 8 and 4: neither holds the other.
+    expect(() =>
+      evolutionSteps(
+        postgresSql,
+        { name: "t" },
+        widen,
+        table("numeric(12,6)"),
+        false,
+        readAs([["amount", "decimal(12, 6)"]]),
+      ),
+    ).toThrow(
+      /column "amount" of t is numeric\(12,6\); the source's decimal\(12, 4\) needs it widened to numeric\(12,4\)/,
+    );
+    // A column hygge cannot read (a placeholder Null) is not altered blindly either.
+    expect(() =>
+      evolutionSteps(
+        postgresSql,
+        { name: "t" },
+        widen,
+        table("money"),
+        false,
+        new Schema([new Field("amount", new Null(), true)]),
+      ),
+    ).toThrow(/would not keep every value/);
+  });
+
+  it("SQL Server: a case-only rename drops nothing (the kept column is the same column)", () => {
+    const steps = evolutionSteps(
+      mssqlSql,
+      { name: "t" },
+      {
+        ...evolution({ dropped: [col("amount", "int64")], added: [col("Amount", "int64")] }),
+        target: [col("id", "int64"), col("Amount", "int64")],
+      },
+      table("bigint"),
+      true,
+      readAs([["amount", "int64"]]),
+    );
+    expect(steps).toEqual([]);
   });
 });
 

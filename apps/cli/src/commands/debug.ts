@@ -62,7 +62,9 @@ export async function debug(options: { project?: string; verbose?: boolean }): P
           ];
           if (kind === "home")
             checks.push(
-              ...(await schemaCheck(target as Home, run, factory.describe(kind, run.home, ctx), journal)),
+              ...(await schemaCheck(target as Home, run, factory.describe(kind, run.home, ctx), journal, {
+                canDrop: !prepared.registry.isFileStore(run.store.type),
+              })),
             );
           for (const check of checks) {
             const key = `${kind}|${check.subject}|${check.message}`;
@@ -111,6 +113,7 @@ async function schemaCheck(
   run: EntityRun,
   subject: string,
   journal: RunJournal | undefined,
+  options: { canDrop: boolean },
 ): Promise<CheckResult[]> {
   if (!home.schema) return [];
   const controller = new AbortController();
@@ -124,7 +127,7 @@ async function schemaCheck(
     const columns = schema.fields.map((f) => `${f.name} ${typeNameOf(f)}`).join(", ");
     const checks: CheckResult[] = [{ ok: true, subject, message: `schema: ${columns || "(no columns)"}` }];
     const published = run.runType === "full_drop" ? undefined : await journal?.lastSchema?.(run);
-    const pending = pendingSchemaChange(run, schema, published);
+    const pending = pendingSchemaChange(run, schema, published, options);
     if (pending.schemaChange)
       checks.push({ ok: true, subject, message: pendingColumns(pending.schemaChange, run.onSchemaChange) });
     if (pending.schemaRefused)

@@ -11,6 +11,7 @@ import {
   Type,
   util,
 } from "apache-arrow";
+import { holds } from "../schema/widen.js";
 import { bigIntToWords, wordsToBigInt } from "./values.js";
 
 /**
@@ -36,6 +37,9 @@ export class CastOverflow extends Error {
  */
 export function castData(data: Data, to: DataType): Data {
   const from = data.type as DataType;
+  // The one guarantee every branch below relies on (uint64 → int64 would otherwise be reinterpreted).
+  if (!holds(to, from))
+    throw new Error(`cannot cast ${String(from)} to ${String(to)}: it does not hold every value`);
   const base = { type: to, offset: data.offset, length: data.length, nullCount: data.nullCount };
   const nullBitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
   switch (to.typeId) {
@@ -114,6 +118,7 @@ function decimalValues(data: Data, to: Decimal): Uint32Array {
   const fromDecimal = from.typeId === Type.Decimal ? (from as Decimal) : undefined;
   const inWords = fromDecimal ? fromDecimal.bitWidth / 32 : 0;
   const shift = to.scale - (fromDecimal?.scale ?? 0);
+  if (shift < 0) throw new Error(`cannot cast ${String(from)} to ${String(to)}: the scale would shrink`);
   // Only more precision: the same unscaled integers, the same bits.
   if (fromDecimal && shift === 0 && inWords === outWords) return data.values as Uint32Array;
   const values = data.values as Uint32Array | IntArray | BigInt64Array | BigUint64Array;

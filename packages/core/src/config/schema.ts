@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "../flow/timeouts.js";
+import { ON_SCHEMA_CHANGE } from "../schema/change.js";
 
 /** A `home:` or `store:` block: `type` picks the plugin, the rest is checked by that plugin's schema. */
 export const pluginBlockSchema = z.looseObject({
@@ -23,7 +24,7 @@ export const runTypeSchema = z.enum(["full_drop", "incremental", "merge"]);
 
 /** What incremental and merge runs do when the source's columns change (schema/change.ts). */
 export const onSchemaChangeSchema = z
-  .enum(["append_new_columns", "sync_all_columns", "fail", "ignore"])
+  .enum(ON_SCHEMA_CHANGE)
   .describe(
     "What incremental and merge runs do when the source's columns change: append_new_columns (default: add new columns, widen types, keep dropped columns with nulls), sync_all_columns (also drop columns gone from the source, SQL), fail, or ignore (new columns are not written). Narrower or incompatible types are always refused.",
   );

@@ -13,6 +13,18 @@ export interface WriteContext {
   primaryKey?: string[];
 }
 
+/** A destination's columns as `Store.publishedSchema()` reads them. */
+export interface PublishedColumns {
+  schema: Schema;
+  /**
+   * The types are Arrow's own, as the source's would be (files written by hygge): compared as
+   * strictly as recorded columns. Otherwise (a database's own types, mapped back) only new,
+   * dropped and wider columns count, the store's exact checks guard the values, and columns the
+   * source no longer sends are never dropped (they may not be hygge's).
+   */
+  exact?: boolean;
+}
+
 /** What a store publishes atomically together with the data (section 4 of ARCHITECTURE.md). */
 export interface CommitState {
   runId: string;
@@ -75,10 +87,9 @@ export interface Store {
   evolve?(evolution: SchemaEvolution): Promise<void>;
   /**
    * The destination's columns read from the destination itself, for a destination whose committed
-   * state has no recorded schema (published by an older hygge, or not by hygge). Undefined when
-   * there is nothing yet.
+   * state has no recorded schema (published by an older hygge). Undefined when there is nothing yet.
    */
-  publishedSchema?(): Promise<Schema | undefined>;
+  publishedSchema?(): Promise<PublishedColumns | undefined>;
   check?(): Promise<CheckResult[]>;
   close?(): Promise<void>;
 }

@@ -99,7 +99,7 @@ export class FileHome implements Home {
     if (missing.length === 0) return;
     throw new HyggeError(
       "HOME_READ_FAILED",
-      `${where}: columns: declares ${missing.join(", ")}, in none of the ${files} file${files === 1 ? "" : "s"} (columns: ${[...names].join(", ")})`,
+      `${where}: \`columns\` names ${missing.join(", ")}, which none of the ${files} file${files === 1 ? "" : "s"} has (their columns: ${[...names].join(", ")})`,
       {
         plugin: this.engine.plugin,
         subject: where,

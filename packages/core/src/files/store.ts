@@ -1,8 +1,9 @@
 import { rm } from "node:fs/promises";
 import type { RecordBatch, Schema } from "apache-arrow";
+import { unifySchemas } from "../arrow/unify.js";
 import type { FormatWriter } from "../contracts/format.js";
 import type { CreateContext } from "../contracts/plugin.js";
-import type { CommitReport, CommitState, Store, WriteContext } from "../contracts/store.js";
+import type { CommitReport, CommitState, PublishedColumns, Store, WriteContext } from "../contracts/store.js";
 import { HyggeError, isHyggeError } from "../errors.js";
 import { type FileEngine, formatContext, formatOptions } from "./engine.js";
 import { LocalPublisher } from "./local/publisher.js";
@@ -11,6 +12,7 @@ import { type FileNamer, fileNamer } from "./naming.js";
 import { createObjectPublisher } from "./object/index.js";
 import type { FileStoreOptions } from "./options.js";
 import type { Publisher, PublishTarget } from "./publisher.js";
+import { fileSource } from "./source.js";
 
 interface OpenFile {
   writer: FormatWriter;
@@ -198,6 +200,30 @@ export class FileStore implements Store {
       await rm(file.path, { force: true }).catch(() => undefined);
     }
     await run.publisher.abort();
+  }
+
+  /**
+   * The columns of the files already published, unified by name as the file home reads them: for
+   * a state an older hygge committed without its columns, so the first run after an upgrade is
+   * compared too (a type the older files cannot be unified with is refused, not published).
+   */
+  async publishedSchema(): Promise<PublishedColumns | undefined> {
+    const { target } = this.run ?? (await this.target(this.create.entity));
+    const { format } = this.engine;
+    const options = format.readOptions.parse(formatOptions(format.readOptions.shape, this.options));
+    const signal = this.run?.ctx.signal ?? new AbortController().signal;
+    const fctx = formatContext(this.create, signal, target.entity);
+    const files: { schema: Schema; url: string }[] = [];
+    for await (const o of target.storage.list(target.folder, signal)) {
+      const name = o.path.slice(target.folder.length);
+      if (name.includes("/") || name.startsWith(".") || name.startsWith("_")) continue;
+      if (!format.extensions.some((e) => name.endsWith(e))) continue;
+      const source = fileSource(target.storage, o);
+      files.push({ schema: await format.schema(source, options, fctx), url: source.url });
+    }
+    const schema = unifySchemas(files, this.engine.plugin);
+    // Arrow types as the source's were: compared strictly, like recorded columns.
+    return schema && { schema, exact: true };
   }
 
   async committedState(): Promise<CommitState | undefined> {

@@ -1,5 +1,5 @@
-import type { RecordBatch, Schema } from "apache-arrow";
-import type { CommitReport, CommitState, Store, WriteContext } from "../contracts/store.js";
+import type { RecordBatch } from "apache-arrow";
+import type { CommitReport, CommitState, PublishedColumns, Store, WriteContext } from "../contracts/store.js";
 import { HyggeError } from "../errors.js";
 import type { SchemaEvolution } from "../schema/change.js";
 import type { Party, PluginGuard } from "./plugin-guard.js";
@@ -61,8 +61,13 @@ export class GuardedStore {
     return this.guard.call(this.party, "committed_state", () => this.store.committedState!());
   }
 
+  /** Whether the store changes columns in place (`evolve`): only such a store can drop one. */
+  get canEvolve(): boolean {
+    return typeof this.store.evolve === "function";
+  }
+
   /** The destination's columns read from the destination (undefined when the store cannot tell). */
-  publishedSchema(): Promise<Schema | undefined> {
+  publishedSchema(): Promise<PublishedColumns | undefined> {
     if (this.closing) return this.afterClose("published_schema");
     if (!this.store.publishedSchema) return Promise.resolve(undefined);
     return this.guard.call(this.party, "published_schema", () => this.store.publishedSchema!());

@@ -39,8 +39,8 @@ export async function schemaStep(
   if (!published && resume.committed && a.runType !== "full_drop") {
     const found = await store.publishedSchema();
     if (found) {
-      published = recordSchema(found);
-      fromDestination = true;
+      published = recordSchema(found.schema);
+      fromDestination = !found.exact;
     }
   }
   const decision = decideSchema({
@@ -50,6 +50,7 @@ export async function schemaStep(
     policy,
     runType: a.runType,
     primaryKey: a.options.primaryKey,
+    canDrop: store.canEvolve,
   });
   if (decision.refused)
     throw a.fail(schemaRefusedError(decision.refused, policy), "SCHEMA_CHANGE_REFUSED", undefined);

@@ -104,6 +104,12 @@ export interface DecideInput {
   policy: OnSchemaChange;
   runType: RunType;
   primaryKey?: readonly string[];
+  /**
+   * The store can remove a column from what it published (SQL: DROP COLUMN). File stores cannot
+   * (older files keep it): under sync_all_columns their dropped columns are kept, so a column that
+   * comes back with another type is compared with the one older files hold. Default true.
+   */
+  canDrop?: boolean;
 }
 
 /**
@@ -129,10 +135,13 @@ export function decideSchema(input: DecideInput): SchemaDecision {
       }
       // Only columns hygge recorded are dropped: read from the destination, a column may be
       // somebody else's (added by hand), and hygge never deletes what it did not write.
-      if (policy === "sync_all_columns" && !input.fromDestination) change.dropped.push(old);
+      if (policy === "sync_all_columns" && !input.fromDestination && input.canDrop !== false)
+        change.dropped.push(old);
       else {
         change.kept.push(old);
-        target.push({ name: old.name, type: old.type }); // holds nulls from now on
+        // Holds nulls from now on. Read from the destination, it is not recorded: hygge never
+        // owns (and a later sync_all_columns run never drops) a column it did not record.
+        if (!input.fromDestination) target.push({ name: old.name, type: old.type });
       }
       continue;
     }
@@ -223,7 +232,7 @@ export function schemaRefusedError(refused: readonly SchemaRefusal[], policy: On
   const ways: string[] = [];
   if (typeChange)
     ways.push(
-      "cast the column back to its published type in the home's query (e.g. CAST(col AS <published type>)), or declare it with `columns:` (file homes)",
+      "cast the column back to its published type in the home's query (e.g. CAST(col AS <published type>)), or declare its type with `columns:` (CSV and NDJSON homes)",
     );
   if (key) ways.push("keep the primary key columns in the source, or change primary_key");
   if (policy === "fail" || policy === "ignore")
@@ -231,9 +240,13 @@ export function schemaRefusedError(refused: readonly SchemaRefusal[], policy: On
       "set on_schema_change: append_new_columns (adds new columns and widens types, keeps dropped ones) or sync_all_columns (also removes dropped ones)",
     );
   ways.push("or rebuild the destination with the new columns once: hygge go --full-drop (a full reload)");
+  // A narrower or incompatible type, or a lost key, is refused by every policy; the rest by this one.
+  const anyPolicy = refused.every(
+    (r) => r.why === "narrowed" || r.why === "incompatible" || r.why === "key dropped",
+  );
   return new HyggeError(
     "SCHEMA_CHANGE_REFUSED",
-    `the source's columns changed and on_schema_change: ${policy} refuses it: ${refused
+    `the source's columns changed in a way ${anyPolicy ? "no on_schema_change policy accepts" : `on_schema_change: ${policy} refuses`}: ${refused
       .map(describeRefusal)
       .join("; ")}. Nothing was written; the destination is as it was.`,
     { hint: `Ways out: ${ways.join("; ")}.` },

@@ -31,6 +31,8 @@ export function pendingSchemaChange(
   run: { runType: RunType; onSchemaChange?: OnSchemaChange; primaryKey?: readonly string[] },
   incoming: Schema,
   published: readonly RecordedColumn[] | undefined,
+  /** Whether the store can drop a column (false for file stores: see DecideInput.canDrop). */
+  options: { canDrop?: boolean } = {},
 ): PendingSchemaChange {
   if (!published || run.runType === "full_drop") return {};
   const policy = run.onSchemaChange ?? DEFAULT_ON_SCHEMA_CHANGE;
@@ -40,6 +42,7 @@ export function pendingSchemaChange(
     policy,
     runType: run.runType,
     primaryKey: run.primaryKey,
+    ...options,
   });
   if (decision.refused) {
     const error = schemaRefusedError(decision.refused, policy);

@@ -1,4 +1,4 @@
-import { type Field, Schema } from "apache-arrow";
+import type { Field, Schema } from "apache-arrow";
 import { fieldFromTypeName, typeNameOf } from "../arrow/type-names.js";
 
 /**
@@ -27,9 +27,4 @@ export function fieldOfRecord(column: RecordedColumn): Field | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The Arrow schema of recorded columns (columns whose type does not parse are left out). */
-export function schemaFromRecord(columns: readonly RecordedColumn[]): Schema {
-  return new Schema(columns.map(fieldOfRecord).filter((f): f is Field => f !== undefined));
 }

@@ -18,7 +18,6 @@ export function typeRelation(from: Field, to: Field): TypeRelation {
   return "incompatible";
 }
 
-const UNIT_ORDER = [0, 1, 2, 3]; // SECOND, MILLISECOND, MICROSECOND, NANOSECOND
 /** Decimal digits an integer type needs (before the point of a decimal that holds it). */
 const INT_DIGITS: Record<string, number> = {
   i8: 3,
@@ -37,7 +36,8 @@ export function holds(wide: DataType, narrow: DataType): boolean {
     if (wide.typeId === Type.Decimal && narrow.typeId === Type.Int) {
       const d = wide as Decimal;
       const i = narrow as Int;
-      return d.precision - d.scale >= INT_DIGITS[`${i.isSigned ? "i" : "u"}${i.bitWidth}`]!;
+      // A negative scale (decimal(5, -15)) rounds integers to multiples of 10^15: never a widening.
+      return d.scale >= 0 && d.precision - d.scale >= INT_DIGITS[`${i.isSigned ? "i" : "u"}${i.bitWidth}`]!;
     }
     if (wide.typeId === Type.LargeUtf8 && narrow.typeId === Type.Utf8) return true;
     if (wide.typeId === Type.LargeBinary && narrow.typeId === Type.Binary) return true;
@@ -51,7 +51,7 @@ export function holds(wide: DataType, narrow: DataType): boolean {
       return w.isSigned && w.bitWidth > n.bitWidth; // uint32 fits int64, never the reverse
     }
     case Type.Float:
-      return floatBits(wide) >= floatBits(narrow);
+      return floatPrecision(wide) >= floatPrecision(narrow);
     case Type.Decimal: {
       const w = wide as Decimal;
       const n = narrow as Decimal;
@@ -62,7 +62,7 @@ export function holds(wide: DataType, narrow: DataType): boolean {
       const n = narrow as Timestamp;
       // A zone is not a detail: wall-clock and instant values mean different things.
       if ((w.timezone ?? null) !== (n.timezone ?? null)) return false;
-      return UNIT_ORDER[w.unit]! >= UNIT_ORDER[n.unit]!;
+      return w.unit >= n.unit; // SECOND 0 < MILLISECOND < MICROSECOND < NANOSECOND 3
     }
     case Type.Time:
       return (wide as Timestamp).unit >= (narrow as Timestamp).unit && timeBits(wide) >= timeBits(narrow);
@@ -71,7 +71,7 @@ export function holds(wide: DataType, narrow: DataType): boolean {
   }
 }
 
-function floatBits(type: DataType): number {
+function floatPrecision(type: DataType): number {
   return (type as unknown as { precision: number }).precision; // HALF 0, SINGLE 1, DOUBLE 2
 }
 function timeBits(type: DataType): number {
