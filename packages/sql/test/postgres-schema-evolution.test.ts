@@ -389,11 +389,12 @@ describe.each(postgresServers())("PostgreSQL schema evolution ($label)", ({ url 
       { id: "4", v: "40000000000", geo: null, w: "s4" },
       { id: "5", v: "50000000000", geo: null, w: "s5" },
     ]);
+    // geo, read from the table and not sent by the source, is kept but not recorded: it may not be
+    // hygge's, so no later sync_all_columns run drops it.
     expect(byName((await stateRow(table)).schema)).toEqual(
       byName([
         { name: "id", type: "int64" },
         { name: "v", type: "int64" },
-        { name: "geo", type: "Null" },
         { name: "w", type: "string" },
       ]),
     );
