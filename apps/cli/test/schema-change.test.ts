@@ -147,7 +147,7 @@ describe("schema changes through the CLI (CSV → Parquet on disk, incremental)"
     const dry = hygge(["go", "--dry-run"], { cwd: dir });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(
-      "load.orders: the run would refuse: the source's columns changed and on_schema_change: append_new_columns refuses it",
+      "load.orders: the run would refuse: the source's columns changed in a way no on_schema_change policy accepts",
     );
     expect(dry.stdout).toContain(narrower);
     expect(dry.stdout).toMatch(/hint: Ways out: .*--full-drop/);
