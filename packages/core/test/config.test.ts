@@ -313,6 +313,28 @@ describe("environment, overrides and secrets", () => {
     );
   });
 
+  it("every unset variable is reported at once, with the keys that use it", () => {
+    let error: unknown;
+    try {
+      substituteEnv(
+        { conn: { password: "${PGPASS}", user: "${PGUSER}" }, url: "${PGPASS}-${HOST:-h}", lit: "$${NOPE}" },
+        {},
+        { file: "hygge.yml" },
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toEqual(
+      expect.objectContaining({
+        code: "CONFIG_INVALID",
+        subject: "hygge.yml",
+        message:
+          "2 environment variables are not set: PGPASS (used at conn.password, url); PGUSER (used at conn.user)",
+        hint: "Export PGPASS, PGUSER, or give defaults with ${PGPASS:-value}.",
+      }),
+    );
+  });
+
   it("applies --var overrides with typed values", () => {
     const p = project({ sales: { home: { type: "memory" }, store: { type: "memory" } } });
     const out = applyOverrides(p, [
