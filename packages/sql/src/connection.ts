@@ -1,4 +1,4 @@
-import { type CreateContext, HyggeError } from "@hygge/core";
+import { type CreateContext, configError, HyggeError, type z, zodIssues } from "@hygge/core";
 import type { Pool } from "pg";
 import type { SqlDialect, SqlSession } from "./dialect.js";
 import { type ErrorContext, sqlError } from "./errors.js";
@@ -21,6 +21,13 @@ export interface ConnectionHandle {
   session(): Promise<SqlSession>;
 }
 
+/** The connection's options through its schema (`url` parsed); a bad one is CONFIG_INVALID at its key. */
+function parseOptions<S extends z.ZodType>(schema: S, name: string, options: unknown): z.output<S> {
+  const result = schema.safeParse(options);
+  if (!result.success) throw configError(zodIssues(schema, result.error, { prefix: ["connections", name] }));
+  return result.data;
+}
+
 export function resolveConnection(ctx: CreateContext, name: string, type: SqlType): ConnectionHandle {
   const declared = ctx.connections[name];
   if (!declared) {
@@ -40,6 +47,8 @@ export function resolveConnection(ctx: CreateContext, name: string, type: SqlTyp
     );
   }
   const dialect = type === "postgres" ? postgresDialect : mssqlDialect;
+  // The whole connection string is a secret too (it holds the password).
+  const declaredUrl = typeof declared.options.url === "string" ? declared.options.url : undefined;
   let display: string;
   let secrets: (string | undefined)[];
   let create: () => Promise<unknown>;
@@ -47,19 +56,19 @@ export function resolveConnection(ctx: CreateContext, name: string, type: SqlTyp
   let cancelTimeoutMs: number;
   let connectTimeoutMs: number;
   if (type === "postgres") {
-    const o = postgresConnectionOptions.parse(declared.options);
+    const o = parseOptions(postgresConnectionOptions, name, declared.options);
     cancelTimeoutMs = o.cancel_timeout_ms;
     connectTimeoutMs = o.connect_timeout_ms;
     display = `postgres ${o.user}@${o.host}:${o.port}/${o.database}`;
-    secrets = [o.password];
+    secrets = [o.password, declaredUrl];
     create = () => createPostgresPool(o);
     dispose = (pool: Pool) => pool.end();
   } else {
-    const o = mssqlConnectionOptions.parse(declared.options);
+    const o = parseOptions(mssqlConnectionOptions, name, declared.options);
     cancelTimeoutMs = o.cancel_timeout_ms;
     connectTimeoutMs = o.connect_timeout_ms;
     display = `mssql ${o.user ?? o.azure_ad?.type ?? ""}@${o.server}:${o.port}/${o.database}`;
-    secrets = [o.password, o.azure_ad?.client_secret];
+    secrets = [o.password, o.azure_ad?.client_secret, declaredUrl];
     create = () => createMssqlPool(o);
     dispose = async (pool: { close(): Promise<void> }) => void (await pool.close());
   }
