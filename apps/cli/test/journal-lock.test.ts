@@ -33,6 +33,22 @@ describe("journal, lock and history", () => {
     const filtered = hygge(["history", "sales.orders"], { cwd: dir });
     expect(filtered.stdout).toMatch(/sales\s+orders\s+PASS\s+full_drop\s+7/);
     expect(filtered.stdout).not.toContain("products");
+    // A flow or entity the project does not have: exit 2, on stderr, naming what exists.
+    const unknownEntity = hygge(["history", "sales.ordres"], { cwd: dir });
+    expect(unknownEntity.code).toBe(2);
+    expect(unknownEntity.stdout).toBe("");
+    expect(unknownEntity.stderr).toContain("flow sales has no entity ordres");
+    expect(unknownEntity.stderr).toContain("entities of sales: sales.customers, sales.orders");
+    const unknownFlow = hygge(["history", "nope"], { cwd: dir });
+    expect(unknownFlow.code).toBe(2);
+    expect(unknownFlow.stdout).toBe("");
+    expect(unknownFlow.stderr).toContain("nope names no flow or entity of this project");
+    expect(unknownFlow.stderr).toContain("flows: sales, stock");
+    // A known entity with no runs yet is not an error.
+    fs.rmSync(path.join(runs, "stock"), { recursive: true });
+    const none = hygge(["history", "stock.products"], { cwd: dir });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain("no runs recorded for stock.products");
     // The lock is released after each run.
     expect(fs.existsSync(path.join(dir, ".hygge", "lock"))).toBe(false);
   });

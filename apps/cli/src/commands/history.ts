@@ -1,5 +1,5 @@
-import type { JournalRecord } from "@hygge/core";
-import { HyggeError } from "@hygge/core";
+import type { JournalRecord, ProjectConfig } from "@hygge/core";
+import { HyggeError, isPlainObject } from "@hygge/core";
 import { EXIT } from "../exit.js";
 import { colorsFor, out } from "../io.js";
 import { formatCount, formatDuration, table } from "../render/format.js";
@@ -31,6 +31,7 @@ export async function history(filter: string | undefined, options: HistoryOption
     });
   }
   const records = await journal.history(filter, limit);
+  if (filter && records.length === 0) checkKnown(filter, setup.project.config);
   if (options.json) {
     out(JSON.stringify({ records }, null, 2));
     return EXIT.OK;
@@ -77,4 +78,35 @@ export async function history(filter: string | undefined, options: HistoryOption
     );
   }
   return EXIT.OK;
+}
+
+/** The project's flows and `FLOW.ENTITY` ids, as the config names them. */
+function knownIds(config: ProjectConfig): { flows: string[]; entities: string[] } {
+  const flows = Object.keys(config.flows ?? {});
+  const entities = Object.entries(config.flows ?? {}).flatMap(([flow, def]) => {
+    const list: unknown[] = isPlainObject(def) && Array.isArray(def.entities) ? def.entities : [];
+    return list.flatMap((e) => {
+      const name =
+        typeof e === "string" ? e : isPlainObject(e) && typeof e.name === "string" ? e.name : undefined;
+      return name === undefined ? [] : [`${flow}.${name}`];
+    });
+  });
+  return { flows, entities };
+}
+
+/** A filter with no recorded runs that names no flow or entity of the project is a usage error. */
+function checkKnown(filter: string, config: ProjectConfig): void {
+  const { flows, entities } = knownIds(config);
+  if (flows.includes(filter) || entities.includes(filter)) return;
+  const dot = filter.indexOf(".");
+  const flow = dot === -1 ? filter : filter.slice(0, dot);
+  if (dot !== -1 && flows.includes(flow)) {
+    const inFlow = entities.filter((id) => id.startsWith(`${flow}.`));
+    throw new HyggeError("USAGE", `flow ${flow} has no entity ${filter.slice(dot + 1)}`, {
+      hint: `entities of ${flow}: ${inFlow.join(", ") || "none"}`,
+    });
+  }
+  throw new HyggeError("USAGE", `${filter} names no flow or entity of this project`, {
+    hint: `flows: ${flows.join(", ") || "none"}; entities: ${entities.join(", ") || "none"}`,
+  });
 }

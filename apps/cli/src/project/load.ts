@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { parseEnv } from "node:util";
 import {
   type ConfigIssue,
   collectSecrets,
@@ -34,12 +35,16 @@ export interface LoadedProject {
 type Obj = Record<string, unknown>;
 const YAML_EXT = [".yml", ".yaml"];
 
-/** Finds and reads a project: hygge.yml, flows/<flow>/flow.yml, flows/<flow>/entities/<entity>.yml. */
+/**
+ * Finds and reads a project: hygge.yml, flows/<flow>/flow.yml, flows/<flow>/entities/<entity>.yml.
+ * `${VAR}` takes its value from the environment, then from a `.env` file in the project folder.
+ */
 export async function loadProject(
   project: string | undefined,
-  env: Record<string, string | undefined> = process.env,
+  realEnv: Record<string, string | undefined> = process.env,
 ): Promise<LoadedProject> {
   const found = await findProject(project);
+  const env = { ...readDotEnv(found.dir), ...definedOnly(realEnv) };
   const secrets = new Set<string>();
   const substitute = <T>(value: T, file: string): T =>
     substituteEnv(value, env, {
@@ -161,6 +166,60 @@ function entityIssues(
       file ? { file } : { file: flowFile, prefix: ["entities", index] },
     );
   });
+}
+
+const definedOnly = (env: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+
+/**
+ * The variables of `<project>/.env`, if there is one, parsed by Node's `util.parseEnv`. That parser
+ * skips lines it does not understand, so each line is checked first: a malformed file is an error
+ * naming the file and the line, not a variable that silently goes missing.
+ */
+export function readDotEnv(dir: string): Record<string, string> {
+  const file = path.join(dir, ".env");
+  if (!fs.existsSync(file)) return {};
+  const display = displayPath(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new HyggeError("CONFIG_INVALID", `cannot read ${display}: ${(error as Error).message}`, {
+      subject: display,
+      cause: error,
+      hint: "Check that the file is readable, or remove it.",
+    });
+  }
+  const bad = (line: number, message: string) =>
+    new HyggeError("CONFIG_INVALID", `${display}:${line}: ${message}`, {
+      subject: display,
+      hint: "Write one variable per line as NAME=value (# starts a comment; quote values with spaces).",
+    });
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) {
+      const name = line.split("=")[0]!.trim();
+      throw bad(
+        i + 1,
+        line.includes("=") ? `"${name}" is not a valid variable name` : `expected NAME=value, got "${line}"`,
+      );
+    }
+    const value = m[2]!;
+    const quote = value[0];
+    if (quote !== '"' && quote !== "'" && quote !== "`") continue;
+    if (value.indexOf(quote, 1) !== -1) continue;
+    // A quoted value may span lines; it must be closed before the file ends.
+    const start = i;
+    while (++i < lines.length && !lines[i]!.includes(quote));
+    if (i >= lines.length)
+      throw bad(start + 1, `the value of ${m[1]} opens a ${quote} quote that is never closed`);
+  }
+  return Object.fromEntries(
+    Object.entries(parseEnv(text)).filter((e): e is [string, string] => e[1] !== undefined),
+  );
 }
 
 function readYaml(file: string, display: string): unknown {
