@@ -8,11 +8,38 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
-/** Every value under a secret-looking key, anywhere in `config`. */
+/**
+ * The passwords inside a connection string, as they may appear on their own: a URL's password
+ * (as written and percent-decoded) and an ADO.NET `Password=` / `PWD=` value.
+ */
+function embeddedPasswords(value: string): string[] {
+  const found: string[] = [];
+  const url = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:([^@/\s]+)@/i.exec(value);
+  if (url) {
+    found.push(url[1]!);
+    try {
+      found.push(decodeURIComponent(url[1]!));
+    } catch {
+      // not percent-encoded: the raw form is enough
+    }
+  }
+  for (const m of value.matchAll(
+    /(?:^|;)\s*(?:password|pwd)\s*=\s*('(?:[^']|'')*'|"(?:[^"]|"")*"|[^;]*)/gi,
+  )) {
+    const raw = m[1]!.trim();
+    found.push(raw);
+    if (/^['"]/.test(raw)) found.push(raw.slice(1, -1).replace(/''/g, "'").replace(/""/g, '"'));
+  }
+  return found.filter((p) => p.length >= 3);
+}
+
+/** Every value under a secret-looking key, anywhere in `config` (and the passwords inside connection strings). */
 export function collectSecrets(config: unknown, out = new Set<string>()): Set<string> {
   const visit = (value: unknown, key: string) => {
-    if (typeof value === "string" && isSecretKey(key) && value.length >= 3) out.add(value);
-    else if (Array.isArray(value)) for (const v of value) visit(v, key);
+    if (typeof value === "string" && isSecretKey(key) && value.length >= 3) {
+      out.add(value);
+      for (const p of embeddedPasswords(value)) out.add(p);
+    } else if (Array.isArray(value)) for (const v of value) visit(v, key);
     else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) visit(v, k);
   };
   visit(config, "");

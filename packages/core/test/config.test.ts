@@ -359,6 +359,20 @@ describe("environment, overrides and secrets", () => {
     );
   });
 
+  it("collects the passwords inside connection strings, so they are redacted even on their own", () => {
+    const secrets = collectSecrets({
+      connections: {
+        pg: { url: "postgres://bob:p%40ss%3Bw0rd@db:5432/x" },
+        ms: { url: "Server=db,1433;Database=x;User Id=sa;Password='a;b''c';Encrypt=true" },
+        ms2: { url: "Server=db;Database=x;UID=sa;PWD=hunter22" },
+      },
+    });
+    for (const p of ["p%40ss%3Bw0rd", "p@ss;w0rd", "a;b'c", "hunter22"]) expect(secrets.has(p)).toBe(true);
+    expect(redact("login for bob failed (password p@ss;w0rd); PWD hunter22; a;b'c", secrets)).toBe(
+      "login for bob failed (password ***); PWD ***; ***",
+    );
+  });
+
   it("treats object-storage credentials as secrets, and primary keys as not", () => {
     const lake = {
       type: "s3",
