@@ -1,19 +1,12 @@
 import "./mssql-jest-azure.js";
 import type { Home } from "@hygge/core";
-import {
-  type CreateContext,
-  isHyggeError,
-  RunResources,
-  runFlow,
-  type Store,
-  silentLogger,
-  toRows,
-} from "@hygge/core";
+import { isHyggeError, runFlow, type Store, toRows } from "@hygge/core";
 import { batchOf, int64Vector, memoryHome, testHome, testStore, typeMatrix } from "@hygge/core/testing";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import type { RecordBatch } from "apache-arrow";
 import { Int64, makeData, makeVector, Uint64, Utf8, vectorFromArray } from "apache-arrow";
 import plugin from "../src/index.js";
+import { mssqlTestContext, mssqlUrl } from "./mssql-servers.js";
 
 /**
  * The same suites against a real SQL Server, when HYGGE_TEST_MSSQL_URL is set
@@ -25,38 +18,12 @@ import plugin from "../src/index.js";
  * decimal(18,4), decimal(38,10) and int64 extremes (exact: see mssql-bulk.test.ts for the bytes),
  * uuid (uniqueidentifier ↔ arrow.uuid) and json (nvarchar(max), read back as Utf8 text).
  */
-const url = process.env.HYGGE_TEST_MSSQL_URL;
 const EXCLUDE = ["ts_ns", "list_int32", "struct"];
 
-function context(): CreateContext & { resources: RunResources } {
-  const u = new URL(url ?? "mssql://sa:x@localhost:1433/master");
-  return {
-    flow: "conformance",
-    projectDir: process.cwd(),
-    connections: {
-      warehouse: {
-        name: "warehouse",
-        type: "mssql",
-        options: {
-          server: u.hostname,
-          port: Number(u.port || 1433),
-          database: decodeURIComponent(u.pathname.slice(1)),
-          user: decodeURIComponent(u.username),
-          password: decodeURIComponent(u.password),
-          encrypt: u.searchParams.get("encrypt") !== "false",
-          trust_server_certificate: u.searchParams.get("trust_server_certificate") === "true",
-        },
-      },
-    },
-    resources: new RunResources(),
-    logger: silentLogger,
-  };
-}
-
-const suite = url ? describe : describe.skip;
+const suite = mssqlUrl ? describe : describe.skip;
 
 suite("SQL Server (HYGGE_TEST_MSSQL_URL)", () => {
-  const ctx = context();
+  const ctx = mssqlTestContext("conformance");
   afterAll(() => ctx.resources.closeAll());
   const store = (entity: string, extra = {}) =>
     plugin.stores.mssql.create(

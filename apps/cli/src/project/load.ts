@@ -180,16 +180,7 @@ export function readDotEnv(dir: string): Record<string, string> {
   const file = path.join(dir, ".env");
   if (!fs.existsSync(file)) return {};
   const display = displayPath(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw new HyggeError("CONFIG_INVALID", `cannot read ${display}: ${(error as Error).message}`, {
-      subject: display,
-      cause: error,
-      hint: "Check that the file is readable, or remove it.",
-    });
-  }
+  const text = readText(file, display, "Check that the file is readable, or remove it.");
   const bad = (line: number, message: string) =>
     new HyggeError("CONFIG_INVALID", `${display}:${line}: ${message}`, {
       subject: display,
@@ -202,9 +193,10 @@ export function readDotEnv(dir: string): Record<string, string> {
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) {
       const name = line.split("=")[0]!.trim();
+      // The line itself is not echoed: it may hold a secret.
       throw bad(
         i + 1,
-        line.includes("=") ? `"${name}" is not a valid variable name` : `expected NAME=value, got "${line}"`,
+        line.includes("=") ? `"${name}" is not a valid variable name` : "expected NAME=value, found no =",
       );
     }
     const value = m[2]!;
@@ -223,17 +215,20 @@ export function readDotEnv(dir: string): Record<string, string> {
 }
 
 function readYaml(file: string, display: string): unknown {
-  let text: string;
+  return parseYaml(readText(file, display, "Check that the file exists and is readable."), display);
+}
+
+/** A project file's text; a file that cannot be read is a CONFIG_INVALID naming it. */
+function readText(file: string, display: string, hint: string): string {
   try {
-    text = fs.readFileSync(file, "utf8");
+    return fs.readFileSync(file, "utf8");
   } catch (error) {
     throw new HyggeError("CONFIG_INVALID", `cannot read ${display}: ${(error as Error).message}`, {
       subject: display,
       cause: error,
-      hint: "Check that the file exists and is readable.",
+      hint,
     });
   }
-  return parseYaml(text, display);
 }
 
 function asMapping(value: unknown, file: string): Obj {
