@@ -63,7 +63,7 @@ export interface SchemaDecision {
   refused?: SchemaRefusal[];
 }
 
-export const emptyChange = (): SchemaChange => ({
+const emptyChange = (): SchemaChange => ({
   added: [],
   widened: [],
   dropped: [],
