@@ -25,6 +25,8 @@ export async function runFileFlow(run: {
   home: Block;
   store: Block;
   connections?: Record<string, ResolvedConnection>;
+  /** `engine:` (`{ type: "duckdb", options: { threads: 2 } }`): the report must say it ran. */
+  engine?: Block;
 }): Promise<{ rows: number }> {
   const registry = new Registry(run.plugins);
   const resources = new RunResources();
@@ -36,13 +38,26 @@ export async function runFileFlow(run: {
     logger: silentLogger,
   };
   const home = registry.home(run.home.type).definition;
+  const engine = run.engine && {
+    type: run.engine.type,
+    plugin: registry.engine(run.engine.type).plugin,
+    definition: registry.engine(run.engine.type).definition,
+    options: registry.engine(run.engine.type).definition.options.parse(run.engine.options) as Record<
+      string,
+      unknown
+    >,
+    context: { projectDir: run.projectDir, logger: silentLogger },
+  };
   const store = registry.store(run.store.type).definition;
   try {
     const report = await runFlow({
       flow: "bench",
       home: () => home.create(home.options.parse(run.home.options), ctx),
       store: () => store.create(store.options.parse(run.store.options), ctx),
+      ...(engine ? { engine } : {}),
     });
+    if (engine && report.engine?.ran !== true)
+      throw new Error(`the engine did not run: ${JSON.stringify(report.engine)}`);
     return { rows: report.rows };
   } finally {
     await resources.closeAll();

@@ -11,6 +11,9 @@ export const loaders: Record<string, () => Promise<{ benchCase: BenchCase }>> = 
   "parquet-narrow": () => import("./parquet-narrow.js"),
   "parquet-wide": () => import("./parquet-wide.js"),
   "parquet-evolved": () => import("./parquet-evolved.js"),
+  "parquet-narrow-engine": () => import("./parquet-narrow-engine.js"),
+  "parquet-wide-engine": () => import("./parquet-wide-engine.js"),
+  "csv-to-parquet-engine": () => import("./csv-to-parquet-engine.js"),
   "csv-to-parquet": () => import("./csv-to-parquet.js"),
   "parquet-to-s3": () => import("./parquet-to-s3.js"),
 };

@@ -36,37 +36,42 @@ export async function generateParts(dir: string, selects: string[]): Promise<voi
 const inputBytes = (dir: string) =>
   readdirSync(join(dir, "in")).reduce((sum, f) => sum + statSync(join(dir, "in", f)).size, 0);
 
-/** hygge: parquet home → parquet store with the plugin's defaults plus snappy and 128k-row groups. */
-export async function hyggeCopy(dir: string): Promise<SideResult> {
-  const out = join(dir, "out-hygge");
+/**
+ * hygge: parquet home → parquet store with the plugin's defaults plus snappy and 128k-row groups;
+ * with `threads`, on `engine: duckdb` with that many threads.
+ */
+export async function hyggeCopy(dir: string, threads?: number): Promise<SideResult> {
+  const name = threads ? "out-engine" : "out-hygge";
+  const out = join(dir, name);
   rmSync(out, { recursive: true, force: true });
   rmSync(join(dir, ".hygge"), { recursive: true, force: true });
   const { rows } = await runFileFlow({
     projectDir: dir,
-    plugins: [parquet],
+    plugins: threads ? [parquet, (await import("@hygge/duckdb")).default] : [parquet],
     home: { type: "parquet", options: { path: "in" } },
-    store: { type: "parquet", options: { path: "out-hygge", compression: "snappy", row_group_size: 131072 } },
+    store: { type: "parquet", options: { path: name, compression: "snappy", row_group_size: 131072 } },
+    ...(threads ? { engine: { type: "duckdb", options: { threads } } } : {}),
   });
   if (readdirSync(out).length === 0) throw new Error("hygge wrote nothing");
   return { rows, bytes: inputBytes(dir) };
 }
 
 /**
- * DuckDB, one thread: COPY (SELECT * FROM read_parquet(...)) TO ... (FORMAT parquet); every file
- * of `in/`, by column name (`union_by_name`), when there are several.
+ * DuckDB, one thread (or `threads`): COPY (SELECT * FROM read_parquet(...)) TO ... (FORMAT
+ * parquet); every file of `in/`, by column name (`union_by_name`), when there are several. The
+ * rows are COPY's own count (reading the file back would be work hygge's side does not do).
  */
-export async function duckdbCopy(dir: string): Promise<SideResult> {
-  const out = join(dir, "out-duckdb.parquet");
+export async function duckdbCopy(dir: string, threads = 1): Promise<SideResult> {
+  const out = join(dir, `out-duckdb-${threads}.parquet`);
   rmSync(out, { force: true });
   const db = await duckdb();
   const c = await db.connect();
-  await c.run("SET threads=1");
-  await c.run(
-    `COPY (SELECT * FROM read_parquet(${q(join(dir, "in", "*.parquet"))}, union_by_name = true)) TO ${q(out)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 131072)`,
+  await c.run(`SET threads=${threads}`);
+  const several = readdirSync(join(dir, "in")).length > 1;
+  const copied = await c.run(
+    `COPY (SELECT * FROM read_parquet(${q(join(dir, "in", "*.parquet"))}${several ? ", union_by_name = true" : ""})) TO ${q(out)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 131072)`,
   );
-  const r = await c.runAndReadAll(`SELECT count(*)::BIGINT FROM read_parquet(${q(out)})`);
-  const [[count]] = r.getRows() as [[bigint]];
-  return { rows: Number(count), bytes: inputBytes(dir) };
+  return { rows: copied.rowsChanged, bytes: inputBytes(dir) };
 }
 
 /** DuckDB loaded only by the sides that use it: its native library is not hygge's memory. */

@@ -22,7 +22,12 @@ export const benchCase: BenchCase = {
   name: "parquet-wide",
   description:
     "parquet → parquet, 500k rows × 40 mixed columns (int, bigint, double, varchar, date, timestamp, bool, decimal), 5% nulls",
-  prepare: (dir, scale) => generate(dir, `SELECT ${columns.join(", ")} FROM range(${500_000 * scale}) t(i)`),
+  prepare: (dir, scale) => generate(dir, wideSelect(scale)),
   hygge: (dir) => hyggeCopy(dir),
   reference: { name: "duckdb COPY (threads=1)", run: (dir) => duckdbCopy(dir) },
 };
+
+/** The wide table's 500k rows a scale, as a DuckDB SELECT. */
+export function wideSelect(scale: number): string {
+  return `SELECT ${columns.join(", ")} FROM range(${500_000 * scale}) t(i)`;
+}

@@ -53,6 +53,8 @@ export interface FaultSuite {
   source(dir: string): Promise<Source>;
   destination(dir: string): Promise<Destination>;
   env?: Record<string, string>;
+  /** More lines of the flow file (`engine: duckdb`). */
+  flowLines?: string[];
 }
 
 /**

@@ -32,6 +32,7 @@ export async function faultProject(suite: FaultSuite, random: () => number) {
       "run_type: incremental",
       "watermark: { watermark_column: ts, primary_key: id }",
       `entities: [${suite.entities.join(", ")}]`,
+      ...(suite.flowLines ?? []),
       "",
     ].join("\n"),
   );

@@ -129,6 +129,15 @@ async function runOne(
       queueSize: options.plan.options.queueSize,
       retry: { retries: options.plan.options.retries, delayMs: options.plan.options.retryDelayMs },
       timeouts: run.timeouts,
+      ...(run.engine
+        ? {
+            engine: {
+              ...run.engine,
+              definition: factory.registry.engine(run.engine.type).definition,
+              context: { projectDir: options.projectDir, logger: ctx.logger },
+            },
+          }
+        : {}),
     });
   } catch (error) {
     const err = withContext(error, "INTERNAL", { flow: run.flow, entity: run.entity });

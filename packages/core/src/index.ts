@@ -22,7 +22,7 @@ export {
   uuidField,
   withExtension,
 } from "./arrow/extension.js";
-export { schemaDifference, schemaFingerprint } from "./arrow/schema.js";
+export { exactSchemaDifference, schemaDifference, schemaFingerprint } from "./arrow/schema.js";
 export {
   fieldFromTypeName,
   TYPE_NAME_HINT,
@@ -49,6 +49,7 @@ export { applyOverrides, parseScalar } from "./config/overrides.js";
 export * from "./config/schema.js";
 export type { CheckResult, Logger, RunType } from "./contracts/common.js";
 export { RUN_TYPES, silentLogger } from "./contracts/common.js";
+export type { CopyFile, EngineContext, EngineDefinition, FileCopy } from "./contracts/engine.js";
 export type { FileSource, FormatContext, FormatDefinition, FormatWriter } from "./contracts/format.js";
 export type { Home, ReadContext } from "./contracts/home.js";
 export type {
@@ -60,7 +61,7 @@ export type {
   ResourceScope,
   StoreDefinition,
 } from "./contracts/plugin.js";
-export { defineFormat, defineHome, defineStorage, defineStore } from "./contracts/plugin.js";
+export { defineEngine, defineFormat, defineHome, defineStorage, defineStore } from "./contracts/plugin.js";
 export type {
   ReadRange,
   Storage,
@@ -93,6 +94,7 @@ export { LocalStorage, localStorage } from "./files/local-storage.js";
 export { cleanKey, type LocationRef, resolveStorage } from "./files/resolve.js";
 export { fileSource } from "./files/source.js";
 export type {
+  EngineUse,
   FlowCounters,
   FlowEvent,
   FlowPhase,

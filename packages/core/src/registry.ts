@@ -1,4 +1,5 @@
 import { closest } from "./config/did-you-mean.js";
+import type { EngineDefinition } from "./contracts/engine.js";
 import type { FormatDefinition } from "./contracts/format.js";
 import type {
   ConnectionDefinition,
@@ -10,7 +11,7 @@ import type { StorageDefinition } from "./contracts/storage.js";
 import { HyggeError } from "./errors.js";
 import { fileHomeDefinition, fileStoreDefinition } from "./files/definitions.js";
 
-type Kind = "home" | "store" | "connection" | "storage" | "format";
+type Kind = "home" | "store" | "connection" | "storage" | "format" | "engine";
 interface Entry<D> {
   plugin: string;
   definition: D;
@@ -24,6 +25,7 @@ export class Registry {
   private readonly connections = new Map<string, Entry<ConnectionDefinition>>();
   private readonly storages = new Map<string, Entry<StorageDefinition>>();
   private readonly formats = new Map<string, Entry<FormatDefinition>>();
+  private readonly engines = new Map<string, Entry<EngineDefinition>>();
   /** Home and store definitions of formats (core's file engine over the format), built once. */
   private readonly fileHomes = new Map<string, Entry<HomeDefinition>>();
   private readonly fileStores = new Map<string, Entry<StoreDefinition>>();
@@ -53,6 +55,7 @@ export class Registry {
     add("connection", this.connections, plugin.connections);
     add("storage", this.storages, plugin.storages);
     add("format", this.formats, plugin.formats);
+    add("engine", this.engines, plugin.engines);
     this.plugins.push(plugin);
     return this;
   }
@@ -72,6 +75,9 @@ export class Registry {
   }
   format(type: string): Entry<FormatDefinition> {
     return this.lookup("format", this.formats, type);
+  }
+  engine(type: string): Entry<EngineDefinition> {
+    return this.lookup("engine", this.engines, type);
   }
   /** True when home type `type` is core's file home over a format (no plugin provides a home of that name). */
   isFileHome(type: string): boolean {
@@ -97,6 +103,7 @@ export class Registry {
   entries(kind: "connection"): [string, Entry<ConnectionDefinition>][];
   entries(kind: "storage"): [string, Entry<StorageDefinition>][];
   entries(kind: "format"): [string, Entry<FormatDefinition>][];
+  entries(kind: "engine"): [string, Entry<EngineDefinition>][];
   entries(kind: Kind): [string, Entry<unknown>][] {
     return [...this.map(kind).entries()];
   }
@@ -113,6 +120,8 @@ export class Registry {
         return this.storages;
       case "format":
         return this.formats;
+      case "engine":
+        return this.engines;
     }
   }
 
@@ -171,7 +180,7 @@ function assertPluginShape(plugin: unknown): asserts plugin is HyggePlugin {
   if (!p || typeof p !== "object") problems.push("it is not an object");
   else {
     if (typeof p.name !== "string" || p.name === "") problems.push("`name` must be a non-empty string");
-    for (const kind of ["homes", "stores", "connections", "storages", "formats"] as const) {
+    for (const kind of ["homes", "stores", "connections", "storages", "formats", "engines"] as const) {
       const defs = p[kind];
       if (defs === undefined) continue;
       if (typeof defs !== "object" || defs === null) {
@@ -189,10 +198,13 @@ function assertPluginShape(plugin: unknown): asserts plugin is HyggePlugin {
           if (!Array.isArray(f?.extensions)) problems.push(`formats.${type}.extensions must be an array`);
           continue;
         }
-        const d = def as { options?: { safeParse?: unknown }; create?: unknown };
+        const d = def as { options?: { safeParse?: unknown }; create?: unknown } & Partial<EngineDefinition>;
         if (!d || typeof d.options?.safeParse !== "function")
           problems.push(`${kind}.${type}.options must be a zod schema`);
-        if (kind !== "connections" && typeof d?.create !== "function")
+        if (kind === "engines") {
+          for (const key of ["refuse", "copy"] as const)
+            if (typeof d?.[key] !== "function") problems.push(`engines.${type}.${key} must be a function`);
+        } else if (kind !== "connections" && typeof d?.create !== "function")
           problems.push(`${kind}.${type}.create must be a function`);
       }
     }
@@ -200,7 +212,7 @@ function assertPluginShape(plugin: unknown): asserts plugin is HyggePlugin {
   if (problems.length > 0) {
     throw new HyggeError("PLUGIN_INVALID", `invalid plugin: ${problems.join("; ")}`, {
       plugin: p?.name,
-      hint: "A plugin's default export is { name, homes?: { <type>: { options, create } }, stores?: {...}, storages?: {...}, formats?: {...} }.",
+      hint: "A plugin's default export is { name, homes?: { <type>: { options, create } }, stores?: {...}, storages?: {...}, formats?: {...}, engines?: { <type>: { options, refuse, copy } } }.",
     });
   }
 }

@@ -19,6 +19,7 @@ export const FIRST_PARTY: Record<string, string> = {
   json: "@hygge/json",
   s3: "@hygge/s3",
   azure: "@hygge/azure",
+  duckdb: "@hygge/duckdb",
 };
 /** Which first-party plugin provides a type (home, store, format, connection), for projects without a `plugins:` list. */
 export const TYPE_PROVIDERS: Record<string, string> = {
@@ -29,6 +30,7 @@ export const TYPE_PROVIDERS: Record<string, string> = {
   ndjson: "json",
   s3: "s3",
   azure: "azure",
+  duckdb: "duckdb",
 };
 /** Which first-party storage plugin serves a URL scheme in a `path:`. */
 const SCHEME_PROVIDERS: Record<string, string> = {

@@ -68,6 +68,7 @@ export function renderSummary(summary: RunSummary, c: Colors): string {
   );
   const changed = summary.flows.filter((f) => f.schemaChange);
   if (changed.length > 0) lines.push("", ...changed.map((f) => changedColumns(f.id, f.schemaChange!)));
+  lines.push(...engineLines(summary.flows, c));
   const failed = summary.flows.filter((f) => f.status === "fail");
   for (const f of failed) lines.push("", ...failureLines(f, c));
   const skipped = summary.flows.filter((f) => f.status === "skip");
@@ -76,6 +77,18 @@ export function renderSummary(summary: RunSummary, c: Colors): string {
     lines.push("", c.yellow(`skipped (${why}): ${skipped.map((f) => f.id).join(", ")}`));
   }
   return lines.join("\n");
+}
+
+/** Which entities ran on the native engine (`engine:`), and why the others did not: once each. */
+function engineLines(flows: FlowReport[], c: Colors): string[] {
+  const out: string[] = [];
+  const ran = flows.filter((f) => f.engine?.ran);
+  if (ran.length > 0) out.push(`engine ${ran[0]!.engine!.type} copied ${ran.map((f) => f.id).join(", ")}`);
+  for (const f of flows) {
+    const use = f.engine;
+    if (use && !use.ran) out.push(c.yellow(`engine ${use.type} not used for ${f.id}: ${use.fallback}`));
+  }
+  return out.length > 0 ? ["", ...out] : [];
 }
 
 export function failureLines(f: FlowReport, c: Colors): string[] {
@@ -127,6 +140,7 @@ export function summaryJson(summary: RunSummary, exitCode: number): Record<strin
       watermark: f.watermark ?? null,
       schema: f.schema ?? null,
       schemaChange: f.schemaChange ?? null,
+      engine: f.engine ?? null,
       error: f.error
         ? {
             code: f.error.code,

@@ -29,6 +29,13 @@ export const onSchemaChangeSchema = z
     "What incremental and merge runs do when the source's columns change: append_new_columns (default: add new columns, widen types, keep dropped columns with nulls), sync_all_columns (also drop columns gone from the source, SQL), fail, or ignore (new columns are not written). Narrower or incompatible types are always refused.",
   );
 
+/** `engine: duckdb`, `engine: { type: duckdb, threads: 2 }`, or `false` (the batch loop, overriding a wider level). */
+export const engineSchema = z
+  .union([z.literal(false), z.string().min(1), z.looseObject({ type: z.string().min(1) })])
+  .describe(
+    "A native engine for file-to-file flows, from a plugin (`duckdb` from @hygge/duckdb), or `{ type: duckdb, ...its options }`. It runs only where its copy is proven exact; other runs use hygge's own batch loop and the summary says why. `false` turns it off for a flow or an entity.",
+  );
+
 const isDuration = (value: number | string) => {
   try {
     return parseDuration(value) > 0;
@@ -63,6 +70,7 @@ const entityFields = {
   watermark: watermarkSchema.optional(),
   primary_key: keyList.optional(),
   on_schema_change: onSchemaChangeSchema.optional(),
+  engine: engineSchema.optional(),
   enabled: z.boolean().optional(),
   timeouts: timeoutsSchema.optional(),
 };
@@ -87,6 +95,7 @@ export const flowSchema = z.strictObject({
   watermark: watermarkSchema.optional(),
   primary_key: keyList.optional(),
   on_schema_change: onSchemaChangeSchema.optional(),
+  engine: engineSchema.optional(),
   defaults: entityDefaultsSchema.optional(),
   entities: z.array(z.union([entitySchema.shape.name, entitySchema])).optional(),
   enabled: z.boolean().optional(),

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Logger, RunType } from "./common.js";
+import type { EngineDefinition } from "./engine.js";
 import type { FormatDefinition } from "./format.js";
 import type { Home } from "./home.js";
 import type { StorageDefinition } from "./storage.js";
@@ -62,6 +63,11 @@ export interface HyggePlugin {
    * (`type: csv`): core's file engine reads and writes it on every storage.
    */
   formats?: Record<string, FormatDefinition<any, any>>;
+  /**
+   * Native engines for file-to-file flows (`engine: duckdb` on a flow, its defaults or an entity):
+   * used where they are exact, the batch loop everywhere else.
+   */
+  engines?: Record<string, EngineDefinition<any>>;
 }
 
 /** Identity helper that keeps option types inferred; `satisfies HyggePlugin` works as well. */
@@ -74,6 +80,9 @@ export function defineStore<S extends z.ZodType>(definition: StoreDefinition<S>)
 export function defineFormat<R extends z.ZodObject, W extends z.ZodObject>(
   definition: FormatDefinition<R, W>,
 ): FormatDefinition<R, W> {
+  return definition;
+}
+export function defineEngine<S extends z.ZodType>(definition: EngineDefinition<S>): EngineDefinition<S> {
   return definition;
 }
 export function defineStorage<S extends z.ZodType>(definition: StorageDefinition<S>): StorageDefinition<S> {

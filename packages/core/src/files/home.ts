@@ -108,6 +108,25 @@ export class FileHome implements Home {
     );
   }
 
+  /**
+   * For a native engine (flow/engine-step.ts): the entity's files in read order, each with the
+   * schema the format reads it as, and their unified schema (undefined when there is no file).
+   */
+  async copySource(ctx: ReadContext): Promise<{
+    format: string;
+    options: Record<string, unknown>;
+    files: { localPath?: string; url: string; schema: Schema }[];
+    schema?: Schema;
+  }> {
+    const { files, schema } = await this.plan(ctx);
+    return {
+      format: this.engine.type,
+      options: this.formatOptions,
+      files: files.map((f) => ({ localPath: f.source.localPath, url: f.source.url, schema: f.schema })),
+      schema,
+    };
+  }
+
   async estimateRows(ctx: ReadContext): Promise<number | undefined> {
     const rows = this.engine.format.rows;
     if (!rows) return undefined;

@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import type { RecordBatch, Schema } from "apache-arrow";
 import { unifySchemas } from "../arrow/unify.js";
 import type { FormatWriter } from "../contracts/format.js";
@@ -7,6 +7,7 @@ import type { CommitReport, CommitState, PublishedColumns, Store, WriteContext }
 import { HyggeError, isHyggeError } from "../errors.js";
 import { type FileEngine, formatContext, formatOptions } from "./engine.js";
 import { LocalPublisher } from "./local/publisher.js";
+import { localStorage } from "./local-storage.js";
 import { checkStoreFolder, entityLocation, publishKeys } from "./location.js";
 import { type FileNamer, fileNamer } from "./naming.js";
 import { createObjectPublisher } from "./object/index.js";
@@ -140,6 +141,73 @@ export class FileStore implements Store {
     this.run = undefined;
     const { storage, folder } = run.target;
     return { rows: run.rows, bytes: run.bytes, locations: run.files.map((f) => storage.url(folder + f)) };
+  }
+
+  /**
+   * For a native engine (flow/engine-step.ts): the format and its write options, or why the store
+   * cannot take a file the engine writes (object storage, `max_rows_per_file`).
+   */
+  copyTarget(): { format: string; options: Record<string, unknown>; refuse?: string } {
+    const run = this.active();
+    const refuse = !run.target.storage.capabilities.local
+      ? `the destination ${run.target.storage.url(run.target.folder)} is not on the local disk`
+      : this.options.max_rows_per_file !== undefined
+        ? "max_rows_per_file is set (the engine writes one file)"
+        : run.files.length > 0 || run.file
+          ? "the run already wrote files"
+          : undefined;
+    return { format: this.engine.type, options: this.formatOptions, ...(refuse ? { refuse } : {}) };
+  }
+
+  /** The next file of the run, for an engine to write at `localPath` (in the staging). */
+  copyFile(): { name: string; localPath: string } {
+    const run = this.active();
+    const name = run.name(run.nextSeq++);
+    return { name, localPath: run.publisher.localPathFor(name) };
+  }
+
+  /** The schema the store's format reads the engine's file as (its footer or a sample). */
+  async copiedSchema(file: { localPath: string }): Promise<Schema> {
+    const { source, options, fctx } = await this.copiedSource(file);
+    return this.engine.format.schema(source, options, fctx);
+  }
+
+  /**
+   * The engine's file read back by the store's own format, only `columns` where the format can
+   * select them (the watermark's, for the engine step's tracker).
+   */
+  async *readCopied(file: { localPath: string }, columns: readonly string[]): AsyncGenerator<RecordBatch> {
+    const { source, options, fctx } = await this.copiedSource(file, columns);
+    const schema = await this.engine.format.schema(source, options, fctx);
+    yield* this.engine.format.read(source, schema, options, fctx);
+  }
+
+  private async copiedSource(file: { localPath: string }, columns?: readonly string[]) {
+    const run = this.active();
+    const { format } = this.engine;
+    const selected = columns && format.readOptions.safeParse({ columns });
+    const options = selected?.success ? selected.data : format.readOptions.parse({});
+    const { size } = await stat(file.localPath);
+    const source = fileSource(localStorage, { path: file.localPath, size });
+    const fctx = formatContext(this.create, run.ctx.signal, run.target.entity, run.ctx.flow);
+    return { source, options, fctx };
+  }
+
+  /** The engine's file is complete: one of the run's files, staged like the format's own. */
+  async copied(file: { name: string; localPath: string }, rows: number, schema: Schema): Promise<number> {
+    const run = this.active();
+    const { size } = await stat(file.localPath);
+    run.schema ??= schema;
+    run.files.push(file.name);
+    run.rows += rows;
+    run.bytes += size;
+    await run.publisher.staged(file.name, run.ctx.signal);
+    return size;
+  }
+
+  /** An engine's file that is not kept (a failed copy, a check it did not pass). */
+  async discard(file: { localPath: string }): Promise<void> {
+    await rm(file.localPath, { force: true });
   }
 
   /**

@@ -5,6 +5,7 @@ import { errorMessage, HyggeError } from "../errors.js";
 import { AttemptContext, type AttemptInfo } from "./attempt-context.js";
 import { commitStep, type Moved } from "./commit-step.js";
 import { consume } from "./consume.js";
+import { engineStep } from "./engine-step.js";
 import type { FlowReport } from "./events.js";
 import { GuardedHome } from "./guarded-home.js";
 import { GuardedStore } from "./guarded-store.js";
@@ -66,8 +67,9 @@ export async function attemptOnce(options: FlowOptions, info: AttemptInfo): Prom
     const resume = await resumePoint(a, store);
     const estimatedRows = await home.estimateRows(resume.readCtx);
     a.progress("start", { estimatedRows, since: resume.since });
-    const moved = await moveBatches(a, home, store, resume, estimatedRows);
-    result = await commitStep(a, store, resume, moved);
+    const viaEngine = options.engine && (await engineStep(a, home, store, resume, options.engine));
+    const moved = viaEngine?.moved ?? (await moveBatches(a, home, store, resume, estimatedRows));
+    result = await commitStep(a, store, resume, { ...moved, engine: viaEngine?.use });
   } catch (thrown) {
     error = a.fail(thrown, "INTERNAL", undefined);
     await store?.abort(error).catch((e) => {

@@ -4,7 +4,7 @@ import type { CommitReport } from "../contracts/store.js";
 import { faultPoint } from "../fault.js";
 import { hasChange, type SchemaDecision } from "../schema/change.js";
 import type { AttemptContext } from "./attempt-context.js";
-import type { FlowReport } from "./events.js";
+import type { EngineUse, FlowReport } from "./events.js";
 import type { GuardedStore } from "./guarded-store.js";
 import type { ResumePoint } from "./resume.js";
 
@@ -13,6 +13,8 @@ export interface Moved {
   schema: Schema | undefined;
   queueHighWater: number;
   decision?: SchemaDecision;
+  /** The native engine configured: whether it ran (engine-step.ts). */
+  engine?: EngineUse;
 }
 
 /**
@@ -74,5 +76,6 @@ export async function commitStep(
     startedAt: info.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     queueHighWater: moved.queueHighWater,
+    ...(moved.engine ? { engine: moved.engine } : {}),
   };
 }

@@ -72,4 +72,9 @@ export interface FlowReport extends FlowCounters {
   error?: HyggeError;
   /** Highest number of batches waiting between home and store. */
   queueHighWater: number;
+  /** The native engine configured (`engine:`): whether it ran, and why not when it did not. */
+  engine?: EngineUse;
 }
+
+/** `ran`: the engine copied the files; else `fallback` says why hygge's batch loop did. */
+export type EngineUse = { type: string; ran: true } | { type: string; ran: false; fallback: string };

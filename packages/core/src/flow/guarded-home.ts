@@ -15,6 +15,11 @@ export class GuardedHome {
   private reader: GuardedReader | undefined;
   private closing: Promise<void> | undefined;
 
+  /** The home itself, for the engine step, which drives core's own file home directly (engine-step.ts). */
+  get inner(): Home {
+    return this.home;
+  }
+
   constructor(
     private readonly guard: PluginGuard,
     private readonly home: Home,

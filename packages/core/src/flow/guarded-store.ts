@@ -24,6 +24,11 @@ export class GuardedStore {
   private aborting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
+  /** The store itself, for the engine step, which drives core's own file store directly (engine-step.ts). */
+  get inner(): Store {
+    return this.store;
+  }
+
   constructor(
     private readonly guard: PluginGuard,
     private readonly store: Store,

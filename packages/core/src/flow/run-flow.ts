@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isPlainObject } from "../config/merge.js";
 import type { RunType } from "../contracts/common.js";
+import type { EngineContext, EngineDefinition } from "../contracts/engine.js";
 import type { Home } from "../contracts/home.js";
 import type { Store } from "../contracts/store.js";
 import type { Watermark, WatermarkSpec } from "../contracts/watermark.js";
@@ -39,6 +40,17 @@ export interface FlowOptions {
   retry?: RetryPolicy;
   /** Bounds of plugin calls, in milliseconds (`Infinity`: none); DEFAULT_TIMEOUTS for the rest. */
   timeouts?: Partial<FlowTimeouts>;
+  /** A native engine for file-to-file copies (`engine:`), used where it is exact (engine-step.ts). */
+  engine?: FlowEngine;
+}
+
+export interface FlowEngine {
+  type: string;
+  plugin: string;
+  definition: EngineDefinition;
+  /** Validated by the engine's `options`. */
+  options: Record<string, unknown>;
+  context: EngineContext;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface EntityRun {
   onSchemaChange?: OnSchemaChange;
   /** Bounds of plugin calls set in the project (ms; entity over defaults over flow over options). */
   timeouts?: Partial<FlowTimeouts>;
+  /** `engine:` (entity over defaults over flow): a native engine for file-to-file copies. */
+  engine?: BlockPlan;
 }
 
 export interface ResolvedOptions {
@@ -229,6 +231,7 @@ function planEntity(
     issues.push({ file, path: "primary_key", message: `run_type merge needs a primary_key (entity ${id})` });
   }
   if (wm) issues.push(...lookbackIssues(wm.lookback, runType, file, id));
+  const engine = planEngine(entity?.engine ?? defaults.engine ?? flow.engine, registry, file, id, issues);
   return {
     id,
     flow: flowName,
@@ -250,7 +253,33 @@ function planEntity(
       defaults.on_schema_change ??
       flow.on_schema_change ??
       DEFAULT_ON_SCHEMA_CHANGE,
+    ...(engine ? { engine } : {}),
   };
+}
+
+/** `engine:` resolved to its plugin and validated by the engine's own options (`false`: none). */
+function planEngine(
+  value: FlowConfig["engine"],
+  registry: Registry,
+  file: string | undefined,
+  id: string,
+  issues: ConfigIssue[],
+): BlockPlan | undefined {
+  if (value === undefined || value === false) return undefined;
+  const { type, ...rest } = typeof value === "string" ? { type: value } : value;
+  try {
+    const entry = registry.engine(type);
+    const result = entry.definition.options.safeParse(coerceToSchema(entry.definition.options, rest), {
+      reportInput: true,
+    });
+    if (result.success)
+      return { type, plugin: entry.plugin, options: result.data as Record<string, unknown> };
+    for (const issue of zodIssues(entry.definition.options, result.error, { prefix: ["engine"] }))
+      issues.push({ ...issue, file });
+  } catch (error) {
+    issues.push(typeIssue(error, file, ["engine", "type"], `entity ${id}`));
+  }
+  return undefined;
 }
 
 /**
