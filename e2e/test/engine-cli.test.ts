@@ -48,6 +48,13 @@ describe("hygge go with engine: duckdb", () => {
     expect(text.stdout.match(/engine duckdb not used/g)).toHaveLength(1);
   });
 
+  it("--dry-run names the engine and says it is decided per run", async () => {
+    const dir = await project();
+    const run = await hygge(["go", "--project", dir, "--dry-run"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/engine duckdb \(\d+ threads, 512MB\) for copy\.ok, copy\.ms: used where the copy is exact/);
+  });
+
   it("names an engine no loaded plugin provides at the key", async () => {
     const dir = await project();
     writeFileSync(path.join(dir, "hygge.yml"), "name: engine\nplugins: [parquet]\n");

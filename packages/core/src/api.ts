@@ -108,6 +108,8 @@ export interface DryRunEntry {
   schemaRefusedHint?: string;
   /** `on_schema_change` of incremental and merge runs (full_drop replaces the columns). */
   onSchemaChange?: OnSchemaChange;
+  /** The native engine configured (`engine:`), described; whether it runs is decided when the run starts. */
+  engine?: string;
 }
 
 /**
@@ -149,6 +151,7 @@ async function dryRunEntry(
     store: factory.describe("store", run.store, ctx),
     runType: run.runType,
     watermarkColumn: run.watermark?.column,
+    ...(run.engine ? { engine: describeEngine(prepared, run.engine) } : {}),
     ...(await resumeFrom(run, options.journal)),
     ...(run.runType === "full_drop"
       ? {}
@@ -157,6 +160,14 @@ async function dryRunEntry(
       ? await fileColumns(factory, run, ctx, options.journal, !prepared.registry.isFileStore(run.store.type))
       : {}),
   };
+}
+
+function describeEngine(prepared: ReturnType<typeof prepareProject>, engine: NonNullable<EntityRun["engine"]>) {
+  try {
+    return prepared.registry.engine(engine.type).definition.describe?.(engine.options) ?? engine.type;
+  } catch {
+    return engine.type;
+  }
 }
 
 /** A file home's columns and, against the journal's last published columns, the change the run would make. */

@@ -135,6 +135,10 @@ describe("engine: duckdb on csv → parquet", () => {
     ["a semicolon delimiter", "a;b\n1;x,y\n", { columns: { a: "int64", b: "string" }, delimiter: ";" }],
     ["inferred types", "a,b,c,d\n1,2.5,2024-01-01,true\n-3,1e10,1969-12-31,false\n", {}],
     ["header only", "a,b\n", { columns: { a: "int64", b: "string" } }],
+    ["one column and a trailing blank line", "a\nx\ny\n\n", {}],
+    ["one column and a blank CRLF line inside", "a\r\nx\r\n\r\ny\r\n", {}],
+    ["two columns and a trailing blank line", "a,b\n1,x\n2,y\n\n", { columns: { a: "int64", b: "string" } }],
+    ["a glob character in the file name", "a,b\n1,x\n", { columns: { a: "int64", b: "string" } }],
   ];
   /** The cases DuckDB copies itself; the others it leaves to the batch loop (or both refuse). */
   const ON_ENGINE = new Set([
@@ -149,9 +153,11 @@ describe("engine: duckdb on csv → parquet", () => {
     "a semicolon delimiter",
     "inferred types",
     "header only",
+    "two columns and a trailing blank line",
   ]);
   it.each(EDGES)("%s: the engine and the batch loop end alike", async (name, text, home) => {
-    const dir = await csvProject(text);
+    const dir = await csvProject(text, name.includes("glob") ? "p[1].csv" : "data.csv");
+    if (name.includes("glob")) await writeFile(join(dir, "in/t/p1.csv"), "a,b\n2,y\n");
     const { report, error } = await bothWays(dir, home);
     if (error === undefined) expect(report?.engine?.ran).toBe(ON_ENGINE.has(name));
     else expect(ON_ENGINE.has(name)).toBe(false);

@@ -95,4 +95,27 @@ describe("engine: duckdb on a parquet → parquet flow", () => {
     expect(next.rows).toBe(10);
     expect(tableText(await readWithHygge(join(dir, "out/t"))).rows).toHaveLength(1010);
   });
+
+  it("falls back for a file whose path holds a glob character, which DuckDB would expand", async () => {
+    const dir = await tempProject();
+    await writeParquet(join(dir, "in/t/p1.parquet"), sequenceBatches(3, 3));
+    await writeParquet(join(dir, "in/t/p[1].parquet"), sequenceBatches(2, 2, 100));
+    const report = await copyFlow(dir);
+    expect(report.engine).toMatchObject({
+      ran: false,
+      fallback: expect.stringMatching(/p\[1\]\.parquet has a glob character/),
+    });
+    expect(tableText(await readWithHygge(join(dir, "out/t")))).toEqual(
+      tableText(await readWithHygge(join(dir, "in/t"))),
+    );
+    expect(report.rows).toBe(5);
+  });
+
+  it("leaves a watermark column the files lack to the batch loop, which names it", async () => {
+    const dir = await tempProject();
+    await writeParquet(join(dir, "in/t/a.parquet"), [sequenceBatches(1, 1)[0]!.slice(0, 0)]);
+    const watermark = { watermark_column: "ts", primary_key: "id" };
+    await expect(copyFlow(dir, { watermark })).rejects.toThrow(/watermark column "ts" is not in the data/);
+    await expect(readdir(join(dir, "out/t"))).rejects.toThrow(/ENOENT/);
+  });
 });

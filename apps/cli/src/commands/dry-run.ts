@@ -66,6 +66,14 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
       if (e.schemaRefusedHint) out(`    ${c.yellow(`hint: ${e.schemaRefusedHint}`)}`);
     }
   }
+  const engines = entries.filter((e) => e.engine);
+  if (engines.length > 0) {
+    out(
+      c.dim(
+        `engine ${engines[0]!.engine} for ${engines.map((e) => e.id).join(", ")}: used where the copy is exact, decided when each run starts (the summary says where it was not)`,
+      ),
+    );
+  }
   // A database home's columns are known once it is connected: nothing is opened here.
   const unknown = entries.filter((e) => e.onSchemaChange && !e.schema && !e.schemaError);
   if (unknown.length > 0) {

@@ -61,7 +61,11 @@ export interface EngineDefinition<S extends z.ZodType = z.ZodType> {
     copy: FileCopy,
     localPath: string,
     options: z.output<S>,
-    ctx: EngineContext & { signal: AbortSignal },
+    ctx: EngineContext & {
+      signal: AbortSignal;
+      /** Source rows read so far, when the engine can tell (for progress bars); any rate is fine. */
+      progress?(rows: number): void;
+    },
   ): Promise<{ rows: number }>;
   /** One line for summaries and `--dry-run`. */
   describe?(options: z.output<S>): string;

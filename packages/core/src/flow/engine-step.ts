@@ -89,6 +89,9 @@ async function copyable(
   }
   const schema = source.schema;
   if (!schema) return "there is no file to copy";
+  const spec = a.options.watermark;
+  const missing = spec && [spec.column, ...spec.primaryKey].find((c) => !schema.fields.some((f) => f.name === c));
+  if (missing) return `the watermark's column "${missing}" is not among the files' columns`;
   const files: FileCopy["source"]["files"][number][] = [];
   for (const f of source.files) {
     if (!f.localPath) return `${f.url} is not on the local disk`;
@@ -142,6 +145,10 @@ async function run(
     ({ rows } = await engine.definition.copy(copy, file.localPath, engine.options, {
       ...engine.context,
       signal: a.signal,
+      progress: (read) => {
+        a.counters.rows = read;
+        a.progress("progress");
+      },
     }));
     if (a.signal.aborted) throw a.failure();
     schema = await store.copiedSchema(file);

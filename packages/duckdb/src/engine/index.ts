@@ -1,40 +1,24 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { defineEngine, type FileCopy, HyggeError } from "@hygge/core";
 import { quoteString } from "../database.js";
+import { withDuckDB } from "./duckdb.js";
 import { expectedDuckType, inexactSchema } from "./exact.js";
 import { type EngineOptions, engineOptions } from "./options.js";
 import { copySql, sourceRefusal, sourceSql, unmappedWriteOptions } from "./sql.js";
 
-/**
- * A DuckDB instance for one copy, bounded by the engine's options; its spill folder is a
- * temporary folder of its own (never the store's staging, which is published as it is).
- */
-async function withDuckDB<T>(
-  options: EngineOptions,
-  work: (connection: DuckDBConnection) => Promise<T>,
-  signal?: AbortSignal,
-): Promise<T> {
-  const spill = await mkdtemp(join(tmpdir(), "hygge-duckdb-"));
-  const db = await DuckDBInstance.create(":memory:", {
-    threads: String(options.threads),
-    memory_limit: options.memory_limit,
-    temp_directory: spill,
-    preserve_insertion_order: "true",
-  });
-  const connection = await db.connect();
-  const interrupt = () => connection.interrupt();
-  signal?.addEventListener("abort", interrupt, { once: true });
-  try {
-    return await work(connection);
-  } finally {
-    signal?.removeEventListener("abort", interrupt);
-    connection.closeSync();
-    db.closeSync();
-    await rm(spill, { recursive: true, force: true });
-  }
+/** Every half second while the copy runs: the rows DuckDB has read so far (its query progress). */
+function progressTicker(connection: DuckDBConnection, report: (rows: number) => void) {
+  let last = -1;
+  const ticker = setInterval(() => {
+    try {
+      const rows = Number(connection.progress.rows_processed);
+      if (rows > last && rows >= 0) report((last = rows));
+    } catch {
+      // Progress is best effort: a connection between queries reports nothing.
+    }
+  }, 500);
+  ticker.unref();
+  return ticker;
 }
 
 /** Why a Parquet column reads differently in DuckDB than in hygge (INT96 as microseconds…), or undefined. */
@@ -69,6 +53,8 @@ export const duckdbEngine = defineEngine({
   describe: (o) => `duckdb (${o.threads} threads, ${o.memory_limit})`,
   async refuse(copy, options) {
     if (copy.target.format !== "parquet") return `the engine writes parquet files, not ${copy.target.format}`;
+    const globbed = copy.source.files.find((f) => /[*?[\]{}]/.test(f.localPath));
+    if (globbed) return `${globbed.url} has a glob character in its path, which DuckDB would expand`;
     return (
       sourceRefusal(copy) ??
       unmappedWriteOptions(copy.target.options) ??
@@ -80,6 +66,7 @@ export const duckdbEngine = defineEngine({
     return withDuckDB(
       options,
       async (connection) => {
+        const ticker = ctx.progress && progressTicker(connection, ctx.progress);
         try {
           const result = await connection.run(copySql(copy, localPath));
           return { rows: result.rowsChanged };
@@ -94,6 +81,8 @@ export const duckdbEngine = defineEngine({
               hint: "the destination is unchanged; set `engine: false` on this flow to copy with hygge's own reader and writer, which name the file and row at fault",
             },
           );
+        } finally {
+          if (ticker) clearInterval(ticker);
         }
       },
       ctx.signal,

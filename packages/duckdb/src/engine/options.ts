@@ -13,9 +13,9 @@ export const engineOptions = z.strictObject({
   memory_limit: z
     .string()
     .regex(/^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i, 'a size such as "512MB" or "2GB"')
-    .default("512MB")
+    .default("1GB")
     .describe(
-      "DuckDB's memory limit for one copy (default 512MB); beyond it DuckDB spills to a temporary folder, which hygge removes afterwards.",
+      "DuckDB's memory limit for one copy (default 1GB); beyond it DuckDB spills to a temporary folder, which hygge removes afterwards.",
     ),
 });
 

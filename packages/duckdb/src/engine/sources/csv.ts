@@ -17,6 +17,9 @@ export function csvRefusal(copy: FileCopy): string | undefined {
     return "gzip-compressed csv";
   if (o.compression === "auto" && copy.source.files.some((f) => !/\.(csv|tsv|txt)$/i.test(f.localPath)))
     return "csv files whose name does not say they are uncompressed (compression: auto reads gzip by its magic bytes)";
+  const nulls = (o.null_values as string[] | undefined) ?? [""];
+  if (copy.source.schema.fields.length === 1 && nulls.includes(""))
+    return "a one-column csv whose empty field is null (DuckDB reads a blank line as a null row, hygge skips it)";
   for (const field of copy.source.schema.fields) {
     if (convert(field) === undefined)
       return `csv column "${field.name}" is ${String(field.type)}, which the engine does not parse`;
