@@ -52,7 +52,9 @@ describe("hygge go with engine: duckdb", () => {
     const dir = await project();
     const run = await hygge(["go", "--project", dir, "--dry-run"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/engine duckdb \(\d+ threads, 512MB\) for copy\.ok, copy\.ms: used where the copy is exact/);
+    expect(run.stdout).toMatch(
+      /engine duckdb \(\d+ threads, 1GB\) for copy\.ok, copy\.ms: used where the copy is exact/,
+    );
   });
 
   it("names an engine no loaded plugin provides at the key", async () => {

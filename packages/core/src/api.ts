@@ -162,7 +162,10 @@ async function dryRunEntry(
   };
 }
 
-function describeEngine(prepared: ReturnType<typeof prepareProject>, engine: NonNullable<EntityRun["engine"]>) {
+function describeEngine(
+  prepared: ReturnType<typeof prepareProject>,
+  engine: NonNullable<EntityRun["engine"]>,
+) {
   try {
     return prepared.registry.engine(engine.type).definition.describe?.(engine.options) ?? engine.type;
   } catch {

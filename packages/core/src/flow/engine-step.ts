@@ -90,7 +90,8 @@ async function copyable(
   const schema = source.schema;
   if (!schema) return "there is no file to copy";
   const spec = a.options.watermark;
-  const missing = spec && [spec.column, ...spec.primaryKey].find((c) => !schema.fields.some((f) => f.name === c));
+  const missing =
+    spec && [spec.column, ...spec.primaryKey].find((c) => !schema.fields.some((f) => f.name === c));
   if (missing) return `the watermark's column "${missing}" is not among the files' columns`;
   const files: FileCopy["source"]["files"][number][] = [];
   for (const f of source.files) {
