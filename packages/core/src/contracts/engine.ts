@@ -1,6 +1,7 @@
 import type { Schema } from "apache-arrow";
 import type { z } from "zod";
 import type { Logger } from "./common.js";
+import type { Watermark } from "./watermark.js";
 
 /** One file of a copy, on the local disk. */
 export interface CopyFile {
@@ -31,6 +32,13 @@ export interface FileCopy {
     /** The format's own write options, as validated (`compression`…). */
     options: Record<string, unknown>;
   };
+  /**
+   * An incremental run resuming from a committed watermark: copy only the rows the boundary rule
+   * keeps (ARCHITECTURE §3): `column > since.value`, or `= since.value` with a primary key not in
+   * `since.boundaryKeys` (JSON tuples; none at all when the watermark holds no keys). Core reads
+   * the written rows back through the rule and refuses the file if any row should not be there.
+   */
+  resume?: { since: Watermark; primaryKey: readonly string[] };
 }
 
 export interface EngineContext {

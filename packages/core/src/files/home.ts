@@ -217,7 +217,7 @@ export class FileHome implements Home {
 }
 
 /** Zero rows that still carry the schema, so an empty source gives an empty destination. */
-function emptyBatch(schema: Schema): RecordBatch {
+export function emptyBatch(schema: Schema): RecordBatch {
   const children = schema.fields.map((f) => vectorFromArray([], f.type).data[0]!);
   return new RecordBatch(
     schema,

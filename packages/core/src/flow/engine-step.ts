@@ -2,7 +2,7 @@ import type { Schema } from "apache-arrow";
 import { exactSchemaDifference } from "../arrow/schema.js";
 import type { FileCopy } from "../contracts/engine.js";
 import { errorMessage } from "../errors.js";
-import { FileHome } from "../files/home.js";
+import { emptyBatch, FileHome } from "../files/home.js";
 import { FileStore } from "../files/store.js";
 import type { AttemptContext } from "./attempt-context.js";
 import type { Moved } from "./commit-step.js";
@@ -12,6 +12,7 @@ import type { GuardedStore } from "./guarded-store.js";
 import type { ResumePoint } from "./resume.js";
 import type { FlowEngine } from "./run-flow.js";
 import { schemaStep } from "./schema-step.js";
+import { WatermarkTracker } from "./watermark.js";
 
 /** The engine's verdict: `moved` when it copied the files, else the batch loop runs (`use` says why). */
 export interface EngineOutcome {
@@ -54,9 +55,8 @@ export async function engineStep(
   if (refused) return fallback(refused);
   const outcome = await schemaStep(a, store, resume, copy.source.schema);
   if (outcome.decision.write) return fallback("on_schema_change: ignore leaves new columns out");
-  const written = await run(a, found, engine);
+  const written = await run(a, found, engine, resume);
   if (typeof written === "string") return fallback(written);
-  if (resume.tracker) await track(a, found.store, written.file, resume);
   a.counters.rows = written.rows;
   a.counters.bytes = written.bytes;
   a.progress("progress");
@@ -77,8 +77,6 @@ async function copyable(
   const fileStore = store.inner;
   if (!(fileHome instanceof FileHome)) return "the home does not read files";
   if (!(fileStore instanceof FileStore)) return "the store does not write files";
-  if (resume.since)
-    return "the run resumes from a committed watermark (its boundary rule filters row by row on the batch loop)";
   const target = fileStore.copyTarget();
   if (target.refuse) return target.refuse;
   let source: Awaited<ReturnType<FileHome["copySource"]>>;
@@ -103,6 +101,7 @@ async function copyable(
   const copy: FileCopy = {
     flow: a.flow,
     entity: a.entity,
+    ...(resume.since && spec ? { resume: { since: resume.since, primaryKey: spec.primaryKey } } : {}),
     source: { format: source.format, options: source.options, files, schema },
     target: { format: target.format, options: target.options },
   };
@@ -110,23 +109,38 @@ async function copyable(
 }
 
 /**
- * The watermark of a run that starts from none (full_drop, a first incremental run): the written
- * file's watermark and key columns read back by the store's format through the same tracker the
- * batch loop uses, so the committed watermark is the one the batch loop would commit.
+ * The run's watermark from the written file: its watermark and key columns read back by the
+ * store's format through a fresh tracker (the batch loop's rule, from the committed watermark).
+ * Every row must pass the boundary rule (else the engine kept rows the batch loop drops: the
+ * file is not used); the tracker then replaces the run's, so the committed watermark is the one
+ * the batch loop would commit. A file without rows still shows the tracker the columns' types.
  */
 async function track(
   a: AttemptContext,
   store: FileStore,
   file: { localPath: string },
+  rows: number,
   resume: ResumePoint,
-): Promise<void> {
+  schema: Schema,
+): Promise<string | undefined> {
   const spec = a.options.watermark!;
+  const tracker = new WatermarkTracker(spec, resume.since, a.runType);
   const columns = [...new Set([spec.column, ...spec.primaryKey])];
+  let kept = 0;
+  let seen = 0;
   try {
-    for await (const batch of store.readCopied(file, columns)) resume.tracker!.process(batch);
+    for await (const batch of store.readCopied(file, columns)) {
+      seen += batch.numRows;
+      for (const part of tracker.process(batch)) kept += part.numRows;
+    }
+    if (seen === 0) tracker.process(emptyBatch(schema));
   } catch (error) {
     throw a.fail(error, "HOME_READ_FAILED", a.options.homePlugin);
   }
+  if (seen !== rows || kept !== rows)
+    return `the engine's ${rows} rows are not the ones the boundary rule keeps (${kept} of ${seen})`;
+  resume.tracker = tracker;
+  return undefined;
 }
 
 /**
@@ -137,7 +151,8 @@ async function run(
   a: AttemptContext,
   { copy, store }: Copyable,
   engine: FlowEngine,
-): Promise<{ rows: number; bytes: number; file: { localPath: string } } | string> {
+  resume: ResumePoint,
+): Promise<{ rows: number; bytes: number } | string> {
   const file = store.copyFile();
   const discard = () => store.discard(file).catch(() => undefined);
   let rows: number;
@@ -165,8 +180,18 @@ async function run(
     await discard();
     return `the engine's file did not read back as the source (${differs})`;
   }
+  const untracked = resume.tracker && (await track(a, store, file, rows, resume, schema));
+  if (untracked) {
+    await discard();
+    return untracked;
+  }
+  // No new rows: an incremental run publishes no file (as the batch loop), a full_drop an empty one.
+  if (rows === 0 && a.runType !== "full_drop") {
+    await discard();
+    return { rows: 0, bytes: 0 };
+  }
   try {
-    return { rows, bytes: await store.copied(file, rows, schema), file };
+    return { rows, bytes: await store.copied(file, rows, schema) };
   } catch (error) {
     throw a.fail(error, "STORE_WRITE_FAILED", a.options.storePlugin);
   }

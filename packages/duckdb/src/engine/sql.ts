@@ -1,5 +1,6 @@
 import type { FileCopy } from "@hygge/core";
 import { quoteString } from "../database.js";
+import { resumeFilter } from "./resume.js";
 import { csvRefusal, csvSql } from "./sources/csv.js";
 import { parquetSql } from "./sources/parquet.js";
 
@@ -12,12 +13,22 @@ const SOURCES: Record<string, { refuse(copy: FileCopy): string | undefined; sql(
 export function sourceRefusal(copy: FileCopy): string | undefined {
   const source = SOURCES[copy.source.format];
   if (!source) return `the engine reads parquet and csv files, not ${copy.source.format}`;
+  const filter = copy.resume && resumeFilter(copy);
+  if (filter && "refuse" in filter) return filter.refuse;
   return source.refuse(copy);
 }
 
 /** The SELECT over the source files, in hygge's order, with hygge's columns. */
 export function sourceSql(copy: FileCopy): string {
   return SOURCES[copy.source.format]!.sql(copy);
+}
+
+/** The rows to copy: the source's, or those after the committed watermark (resume.ts). */
+export function rowsSql(copy: FileCopy): string {
+  const filter = copy.resume && resumeFilter(copy);
+  if (!filter) return sourceSql(copy);
+  if ("refuse" in filter) throw new Error(filter.refuse);
+  return `SELECT * FROM (${sourceSql(copy)}) WHERE ${filter.where}`;
 }
 
 /** DuckDB's codec names for the parquet store's `compression` (LZ4 is LZ4_RAW in both). */
@@ -49,5 +60,5 @@ export function copySql(copy: FileCopy, localPath: string): string {
     ...(typeof o.row_group_size === "number" ? [`ROW_GROUP_SIZE ${o.row_group_size}`] : []),
     ...(typeof o.compression_level === "number" ? [`COMPRESSION_LEVEL ${o.compression_level}`] : []),
   ];
-  return `COPY (${sourceSql(copy)}) TO ${quoteString(localPath)} (${parts.join(", ")})`;
+  return `COPY (${rowsSql(copy)}) TO ${quoteString(localPath)} (${parts.join(", ")})`;
 }
