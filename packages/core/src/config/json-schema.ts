@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Registry } from "../registry.js";
-import { entityDefaultsSchema, flowSchema, projectSchema } from "./schema.js";
+import { engineSchema, entityDefaultsSchema, flowSchema, projectSchema } from "./schema.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -34,16 +34,31 @@ export function projectJsonSchemas(registry: Registry): {
   const homeOverride = blockUnion(registry.entries("home"), false);
   const storeOverride = blockUnion(registry.entries("store"), false);
   const connections = blockUnion(registry.entries("connection"), true);
+  // `engine:` names a loaded engine, or gives its options; `false` turns it off.
+  const engines = registry.entries("engine");
+  const engine = (
+    engines.length === 0
+      ? engineSchema
+      : z.union([
+          z.literal(false),
+          z.enum(engines.map(([type]) => type) as [string, ...string[]]),
+          blockUnion(engines, true),
+        ])
+  )
+    .describe(engineSchema.description ?? "")
+    .optional();
   const entity = entityDefaultsSchema.extend({
     name: z.string().optional(),
     home: homeOverride.optional(),
     store: storeOverride.optional(),
+    engine,
   });
   const flow = flowSchema.extend({
     home,
     store,
+    engine,
     defaults: entityDefaultsSchema
-      .extend({ home: homeOverride.optional(), store: storeOverride.optional() })
+      .extend({ home: homeOverride.optional(), store: storeOverride.optional(), engine })
       .optional(),
     entities: z.array(z.union([z.string(), entity.extend({ name: z.string() })])).optional(),
   });
