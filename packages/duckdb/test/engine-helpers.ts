@@ -2,6 +2,7 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  cellToJson,
   createContext,
   type FlowReport,
   type Home,
@@ -12,7 +13,7 @@ import {
 } from "@hygge/core";
 import csv from "@hygge/csv";
 import parquet from "@hygge/parquet";
-import type { RecordBatch } from "apache-arrow";
+import { type RecordBatch, Type } from "apache-arrow";
 import duckdb from "../src/index.js";
 
 export const PLUGINS = [parquet, csv, duckdb];
@@ -97,13 +98,19 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+const TEMPORAL = new Set([Type.Timestamp, Type.Time, Type.Date, Type.Duration]);
+
 /** Every row as text (bigints, bytes, -0 and NaN kept apart), and the schema, for exact comparison. */
 export function tableText(batches: RecordBatch[]): { schema: string; rows: string[] } {
   const schema = batches[0]?.schema;
   const rows: string[] = [];
   for (const b of batches) {
     for (let i = 0; i < b.numRows; i++) {
-      const row = b.schema.fields.map((_f, c) => plain(b.getChildAt(c)!.get(i)));
+      const row = b.schema.fields.map((_f, c) => {
+        const v = b.getChildAt(c)!;
+        // Temporal values raw (apache-arrow's get() turns them into unsafe numbers).
+        return TEMPORAL.has(v.type.typeId) ? cellToJson(v, i) : plain(v.get(i));
+      });
       rows.push(JSON.stringify(row));
     }
   }

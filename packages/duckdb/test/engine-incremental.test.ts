@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "@jest/globals";
@@ -99,5 +99,69 @@ describe("engine: duckdb resuming from a committed watermark", () => {
       fallback: expect.stringMatching(/resuming from a float watermark/),
     });
     expect(resumed.rows).toBe(5);
+  });
+
+  /** One incremental run both ways (engine, batch loop alone): the same rows and watermark. */
+  async function bothWays(
+    dir: string,
+    watermark: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) {
+    const e = await copyFlow(dir, { watermark, ...extra }, { runType: "incremental" });
+    const b = await copyFlow(
+      dir,
+      { watermark, ...extra, engine: false, store: { type: "parquet", path: "alone" } },
+      { runType: "incremental" },
+    );
+    expect(e.rows).toBe(b.rows);
+    expect(e.watermark).toEqual(b.watermark);
+    const out = tableText(await readWithHygge(join(dir, "out/t")));
+    const alone = tableText(await readWithHygge(join(dir, "alone/t")));
+    expect(sorted(out.rows)).toEqual(sorted(alone.rows));
+    return e;
+  }
+
+  async function writeSql(dir: string, name: string, select: string) {
+    const c = await (await DuckDBInstance.create(":memory:")).connect();
+    await mkdir(join(dir, "in/t"), { recursive: true });
+    await c.run(`COPY (${select}) TO '${join(dir, "in/t", name)}' (FORMAT parquet)`);
+  }
+
+  it("leaves an infinite timestamp after the watermark to the batch loop, which keeps it", async () => {
+    const dir = await tempProject();
+    const watermark = { watermark_column: "ts", primary_key: "id" };
+    await writeSql(dir, "a.parquet", "SELECT 1::BIGINT AS id, TIMESTAMP '2024-01-01' AS ts");
+    await bothWays(dir, watermark);
+    await writeSql(
+      dir,
+      "b.parquet",
+      "SELECT * FROM (VALUES (2::BIGINT, 'infinity'::TIMESTAMP), (3, TIMESTAMP '2024-02-01')) t(id, ts)",
+    );
+    const e = await bothWays(dir, watermark);
+    expect(e.engine).toMatchObject({
+      ran: false,
+      fallback: expect.stringMatching(/an infinite timestamp in ts/),
+    });
+    expect(e.rows).toBe(2);
+  });
+
+  it("leaves boundary keys of another primary key, or of another integer width, to the batch loop", async () => {
+    const dir = await tempProject();
+    await writeSql(dir, "a.parquet", "SELECT 10::BIGINT AS id, 1 AS ver, 5::BIGINT AS ts");
+    await bothWays(dir, { watermark_column: "ts", primary_key: ["id", "ver"] });
+    await writeSql(dir, "b.parquet", "SELECT 10::BIGINT AS id, 2 AS ver, 5::BIGINT AS ts");
+    const changed = await bothWays(dir, { watermark_column: "ts", primary_key: "id" });
+    expect(changed.engine).toMatchObject({ ran: false, fallback: "boundary keys of another primary key" });
+    const widened = await tempProject();
+    const watermark = { watermark_column: "ts", primary_key: "id" };
+    await writeSql(widened, "a.parquet", "SELECT 10::INTEGER AS id, 5::BIGINT AS ts");
+    await bothWays(widened, watermark);
+    await rm(join(widened, "in/t/a.parquet"));
+    await writeSql(widened, "b.parquet", "SELECT * FROM (VALUES (10::BIGINT, 5::BIGINT), (11, 5)) t(id, ts)");
+    const e = await bothWays(widened, watermark);
+    expect(e.engine).toMatchObject({
+      ran: false,
+      fallback: expect.stringMatching(/Int64 primary key at the watermark's boundary/),
+    });
   });
 });

@@ -2,10 +2,17 @@ import type { FileCopy } from "@hygge/core";
 import { type DataType, Type } from "apache-arrow";
 import { quoteIdent, quoteString } from "../database.js";
 
-/** A literal of the key column's type for one JSON-encoded key value, or undefined. */
+/**
+ * A literal of the key column's type for one key value as the batch loop encoded it (cellToJson:
+ * a number up to 32 bits, a string of digits for 64), or undefined. A value encoded for another
+ * width (the column was widened) would compare differently there: the batch loop decides.
+ */
 function keyLiteral(type: DataType, value: unknown): string | undefined {
-  if (type.typeId === Type.Int && (typeof value === "number" || typeof value === "string"))
+  if (type.typeId === Type.Int) {
+    const wide = (type as DataType & { bitWidth: number }).bitWidth === 64;
+    if (typeof value !== (wide ? "string" : "number")) return undefined;
     return /^-?\d+$/.test(String(value)) ? String(value) : undefined;
+  }
   if (type.typeId === Type.Utf8 && typeof value === "string") return quoteString(value);
   return undefined;
 }
@@ -24,7 +31,9 @@ function ordered(copy: FileCopy, type: DataType): string | undefined {
       // TimeUnit 2 µs, 3 ns (the engine's exact set); the committed value in the column's unit.
       const unit = t.unit === 2 ? "us" : t.unit === 3 ? "ns" : undefined;
       if (type.typeId !== Type.Timestamp || !unit || since.unit !== unit) return undefined;
-      return `epoch_${unit}(${column})`;
+      // DuckDB reads the extreme int64 values as ±infinity, whose epoch is NULL: stop the copy
+      // (the batch loop compares their raw values) rather than drop those rows.
+      return `coalesce(epoch_${unit}(${column}), CASE WHEN ${column} IS NOT NULL THEN error('an infinite timestamp in ${since.column.replaceAll("'", "''")}') END)`;
     }
     case "string":
       // DuckDB compares VARCHAR byte by byte: UTF-8 byte order is code-point order, as hygge's.
@@ -57,7 +66,11 @@ export function resumeFilter(copy: FileCopy): { where: string } | { refuse: stri
   const literals: string[] = [];
   let hasNull = false;
   for (const text of keys) {
-    const [v] = JSON.parse(text) as unknown[];
+    const tuple = JSON.parse(text) as unknown;
+    // Keys committed under another primary key (of more columns) mean another rule: the batch loop's.
+    if (!Array.isArray(tuple) || tuple.length !== 1)
+      return { refuse: "boundary keys of another primary key" };
+    const v = tuple[0];
     if (v === null) {
       hasNull = true;
       continue;
