@@ -65,4 +65,22 @@ describe("CSV → Parquet through the CLI", () => {
     expect(go.stdout + go.stderr).toMatch(/part-1\.csv line 3, column 2 \(amount int64\)/);
     expect(hygge(["debug"], { cwd: dir }).stdout).toContain("schema: id int64, amount int64");
   });
+
+  test("an incremental run's progress line and history show a timestamp watermark as ISO 8601, not epoch microseconds", () => {
+    const dir = testdir({
+      "hygge.yml": "name: files\nplugins: [csv, parquet]\n",
+      "inbox/orders/part-1.csv": CSV,
+      "flows/load/flow.yml":
+        "home: { type: csv, path: inbox }\nstore: { type: parquet, path: lake }\nrun_type: incremental\nwatermark: { watermark_column: ts, primary_key: id }\nentities: [orders]\n",
+    });
+    expect(hygge(["go"], { cwd: dir }).code).toBe(0);
+    const again = hygge(["go"], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout + again.stderr).toContain(
+      "load.orders: started, from ts 2026-12-31T23:59:59.999999Z",
+    );
+    const history = hygge(["history"], { cwd: dir });
+    expect(history.stdout).toContain("ts=2026-12-31T23:59:59.999999Z");
+    expect(history.stdout).not.toContain("1798761599999999");
+  });
 });

@@ -4,6 +4,7 @@ import { EXIT } from "../exit.js";
 import { colorsFor, out } from "../io.js";
 import { formatCount, formatDuration, table } from "../render/format.js";
 import { changedColumns } from "../render/schema-change.js";
+import { watermarkValueText } from "../watermark-text.js";
 import { openJournal } from "./run-session.js";
 import { setupProject } from "./setup.js";
 
@@ -14,7 +15,7 @@ export interface HistoryOptions {
 }
 
 const watermarkText = (r: JournalRecord) =>
-  r.watermark ? `${r.watermark.column}=${r.watermark.value}` : "-";
+  r.watermark ? `${r.watermark.column}=${watermarkValueText(r.watermark)}` : "-";
 
 /** `hygge history [FLOW[.ENTITY]]`: recent entity runs from the journal, newest first. */
 export async function history(filter: string | undefined, options: HistoryOptions): Promise<number> {

@@ -1,6 +1,7 @@
 import { describeError, type FlowEvent } from "@hygge/core";
 import cliProgress from "cli-progress";
 import { colorsFor } from "../io.js";
+import { watermarkValueText } from "../watermark-text.js";
 import { formatCount, formatDuration, formatRate } from "./format.js";
 import type { Progress } from "./progress.js";
 
@@ -62,7 +63,8 @@ export function ttyProgress(stream: NodeJS.WriteStream, verbose: boolean): Progr
           remove(e.id);
           const payload: Payload = { id: e.id, rows: 0, elapsedMs: e.elapsedMs, estimated: e.estimatedRows };
           bars.set(e.id, { bar: multibar.create(Math.max(1, e.estimatedRows ?? 1), 0, payload), payload });
-          if (verbose && e.since) log(c.dim(`  ${e.id}: resuming from ${e.since.column} ${e.since.value}`));
+          if (verbose && e.since)
+            log(c.dim(`  ${e.id}: resuming from ${e.since.column} ${watermarkValueText(e.since)}`));
           break;
         }
         case "waiting": {

@@ -1,6 +1,7 @@
 import type { FlowEvent, Logger } from "@hygge/core";
 import { describeError } from "@hygge/core";
 import { isInteractive } from "../io.js";
+import { watermarkValueText } from "../watermark-text.js";
 import { formatCount, formatDuration, formatRate, timestamp } from "./format.js";
 import { ttyProgress } from "./progress-tty.js";
 
@@ -51,7 +52,7 @@ function plainProgress(stream: NodeJS.WriteStream, verbose: boolean): Progress {
           line(
             `${e.id}: started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}` +
               (e.estimatedRows !== undefined ? `, about ${formatCount(e.estimatedRows)} rows` : "") +
-              (e.since ? `, from ${e.since.column} ${e.since.value}` : ""),
+              (e.since ? `, from ${e.since.column} ${watermarkValueText(e.since)}` : ""),
           );
           break;
         case "progress": {
