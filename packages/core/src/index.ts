@@ -162,3 +162,4 @@ export { type PendingSchemaChange, pendingSchemaChange } from "./schema/pending.
 export { fieldOfRecord, type RecordedColumn, recordSchema } from "./schema/recorded.js";
 export { holds, type TypeRelation, typeRelation } from "./schema/widen.js";
 export { collectSecrets, isSecretKey, redact, redactConfig } from "./secrets.js";
+export { commitStateOfRow, recordedColumnsOf, type StateRow } from "./state-row.js";

@@ -4,11 +4,13 @@ import {
   type CommitReport,
   type CommitState,
   type CreateContext,
+  commitStateOfRow,
   faultPoint,
   HyggeError,
   type PublishedColumns,
   type RunType,
   type SchemaEvolution,
+  type StateRow,
   type Store,
   type WriteContext,
 } from "@hygge/core";
@@ -18,7 +20,6 @@ import type { BulkLoad, SqlSession, Statement } from "./dialect.js";
 import { sqlError } from "./errors.js";
 import { evolutionSteps } from "./evolve-table.js";
 import type { SqlStoreOptions } from "./options.js";
-import { recordedSchemaOf } from "./sql-text.js";
 import { checkStorePolicy, within } from "./store-policy.js";
 import { checkColumnsFit, describeColumns, refuseForeignTable } from "./table-guard.js";
 import {
@@ -309,17 +310,7 @@ export class SqlStore implements Store {
       if (!row) return undefined;
       // The entity now publishes to another table: that table's history is not loaded yet.
       if (row.target && String(row.target) !== displayTable(this.target)) return undefined;
-      const watermark = row.watermark ? JSON.parse(String(row.watermark)) : undefined;
-      const schema = recordedSchemaOf(row.schema);
-      return {
-        runId: String(row.run_id),
-        runType: String(row.run_type) as RunType,
-        flow,
-        ...(entity !== undefined ? { entity } : {}),
-        committedAt: String(row.committed_at),
-        ...(watermark ? { watermark } : {}),
-        ...(schema ? { schema } : {}),
-      };
+      return commitStateOfRow(row as unknown as StateRow, flow, entity);
     } catch (error) {
       throw this.fail(error, "reading the committed state of");
     } finally {

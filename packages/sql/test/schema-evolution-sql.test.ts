@@ -1,11 +1,10 @@
-import { fieldFromTypeName, type RecordedColumn, type SchemaEvolution } from "@hygge/core";
+import { fieldFromTypeName, type RecordedColumn, recordedColumnsOf, type SchemaEvolution } from "@hygge/core";
 import { describe, expect, it } from "@jest/globals";
 import { Field, Null, Schema } from "apache-arrow";
 import type { DeclaredColumn } from "../src/dialect.js";
 import { evolutionSteps } from "../src/evolve-table.js";
 import { mssqlSql } from "../src/mssql/mssql-sql.js";
 import { postgresSql } from "../src/postgres/postgres-sql.js";
-import { recordedSchemaOf } from "../src/sql-text.js";
 
 const evolution = (change: Partial<SchemaEvolution["change"]>): SchemaEvolution => ({
   policy: "sync_all_columns",
@@ -326,9 +325,9 @@ describe("state table with the recorded schema", () => {
   });
 
   it("reads a recorded schema back, and nothing from an absent or malformed one", () => {
-    expect(recordedSchemaOf(JSON.stringify(state.schema))).toEqual(state.schema);
-    expect(recordedSchemaOf(null)).toBeUndefined();
-    expect(recordedSchemaOf('{"a":1}')).toBeUndefined();
-    expect(recordedSchemaOf('[{"name":"a"}]')).toBeUndefined();
+    expect(recordedColumnsOf(JSON.stringify(state.schema))).toEqual(state.schema);
+    expect(recordedColumnsOf(null)).toBeUndefined();
+    expect(recordedColumnsOf('{"a":1}')).toBeUndefined();
+    expect(recordedColumnsOf('[{"name":"a"}]')).toBeUndefined();
   });
 });

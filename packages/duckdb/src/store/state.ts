@@ -1,4 +1,4 @@
-import type { CommitState, RecordedColumn, RunType } from "@hygge/core";
+import { type CommitState, commitStateOfRow, type StateRow } from "@hygge/core";
 import type { TableColumn } from "./fit.js";
 import { displayTable, sqlTable, type TableRef } from "./table.js";
 
@@ -50,16 +50,6 @@ export async function writeState(
   );
 }
 
-function recorded(value: unknown): RecordedColumn[] | undefined {
-  if (value === null || value === undefined || value === "") return undefined;
-  const parsed: unknown = JSON.parse(String(value));
-  if (!Array.isArray(parsed)) return undefined;
-  const ok = parsed.every(
-    (c) => typeof c === "object" && c !== null && typeof c.name === "string" && typeof c.type === "string",
-  );
-  return ok ? (parsed as RecordedColumn[]) : undefined;
-}
-
 /** The committed state of (flow, entity) for `target`; undefined when none, or when it describes another table. */
 export async function readState(
   run: Run,
@@ -73,17 +63,7 @@ export async function readState(
     [flow, entity ?? ""],
   );
   if (!row || String(row.target) !== displayTable(target)) return undefined;
-  const watermark = row.watermark ? JSON.parse(String(row.watermark)) : undefined;
-  const schema = recorded(row.schema);
-  return {
-    runId: String(row.run_id),
-    runType: String(row.run_type) as RunType,
-    flow,
-    ...(entity !== undefined ? { entity } : {}),
-    committedAt: String(row.committed_at),
-    ...(watermark ? { watermark } : {}),
-    ...(schema ? { schema } : {}),
-  };
+  return commitStateOfRow(row as unknown as StateRow, flow, entity);
 }
 
 /** True when some flow's state row says hygge published `target`. */
