@@ -49,6 +49,12 @@ export { applyOverrides, parseScalar } from "./config/overrides.js";
 export * from "./config/schema.js";
 export type { CheckResult, Logger, RunType } from "./contracts/common.js";
 export { RUN_TYPES, silentLogger } from "./contracts/common.js";
+export type {
+  DiscoveredColumn,
+  DiscoveredEntity,
+  DiscoverRequest,
+  DiscoverResult,
+} from "./contracts/discover.js";
 export type { CopyFile, EngineContext, EngineDefinition, FileCopy } from "./contracts/engine.js";
 export type { FileSource, FormatContext, FormatDefinition, FormatWriter } from "./contracts/format.js";
 export type { Home, ReadContext } from "./contracts/home.js";
@@ -127,6 +133,7 @@ export {
   type LockOptions,
   type ProjectLock,
 } from "./journal/lock.js";
+export { entityPatternMatcher, isEntityPattern } from "./project/entity-patterns.js";
 export {
   type BlockPlan,
   configError,

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Logger, RunType } from "./common.js";
+import type { DiscoverRequest, DiscoverResult } from "./discover.js";
 import type { EngineDefinition } from "./engine.js";
 import type { FormatDefinition } from "./format.js";
 import type { Home } from "./home.js";
@@ -33,6 +34,15 @@ export interface HomeDefinition<S extends z.ZodType = z.ZodType> {
   create(options: z.output<S>, ctx: CreateContext): Home | Promise<Home>;
   /** One line for summaries and `--dry-run`; must not open anything. */
   describe?(options: z.output<S>, ctx: CreateContext): string;
+  /**
+   * The entities these options reach, without reading data (`hygge discover`, and `entities:`
+   * patterns such as `sales.*`). `ctx.entity` is unset; the options are the flow's home block,
+   * validated with `discoverOptions` when given (a home whose `options` require per-entity keys
+   * supplies a looser schema here).
+   */
+  discover?(options: z.output<S>, ctx: CreateContext, request: DiscoverRequest): Promise<DiscoverResult>;
+  /** The schema `discover` validates its options with (default: `options`). */
+  discoverOptions?: z.ZodType;
 }
 
 export interface StoreDefinition<S extends z.ZodType = z.ZodType> {
