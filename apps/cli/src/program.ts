@@ -1,5 +1,8 @@
 import fs from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import type { CopyOptions } from "./commands/copy.js";
+import type { DebugOptions } from "./commands/debug.js";
+import type { DiscoverOptions } from "./commands/discover.js";
 import type { GoOptions } from "./commands/go.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -93,13 +96,69 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command("debug")
-    .description("validate the project and check every source, destination and connection")
+    .description("check, before a run, what the run would fail on: sources, queries, types, destinations")
     .addOption(project())
+    .option("-f, --flow <name>", "check only this flow (repeatable, or a comma list)", collect)
+    .option("-e, --entity <flow.entity>", "check only this entity (repeatable, or a comma list)", collect)
+    .option("--var <flow.NAME.key=value>", "override a setting, as for go (repeatable)", collect)
     .option("-v, --verbose", "also list entities whose types have no check")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 no problem found, 1 problems found, 2 configuration or usage error.",
+    )
     .action(
       run(
-        async (o: { project?: string; verbose?: boolean }) => (await import("./commands/debug.js")).debug(o),
+        async (o: DebugOptions) => (await import("./commands/debug.js")).debug(o),
         (o) => o,
+      ),
+    );
+
+  program
+    .command("discover")
+    .description("list what a connection, flow home or folder holds: tables or entity folders, rows, columns")
+    .argument("<source>", "a connection name, a flow name (its home), or a folder path")
+    .argument("[patterns...]", 'entity patterns, e.g. "sales.*" "!sales.tmp_*"')
+    .addOption(project())
+    .option("--columns", "also list each entity's columns and whether hygge can read them")
+    .option("--format <format>", "file format of a folder (default: from the file extensions)")
+    .option("--json", "print the entities as JSON")
+    .action(
+      run(
+        async (source: string, patterns: string[], o: DiscoverOptions) =>
+          (await import("./commands/discover.js")).discover(source, patterns, o),
+        (_s, _p, o) => o,
+      ),
+    );
+
+  program
+    .command("copy")
+    .description("copy one table or file set without a project, with the same engine and guarantees")
+    .argument(
+      "<from>",
+      "postgres://…/db?table=schema.table, mssql://…, a folder or file path, s3://bucket/prefix",
+    )
+    .argument("<to>", "a folder path, s3://bucket/prefix, az://container/prefix, postgres://…/db?table=…")
+    .option("--format <format>", "file format of the destination (parquet, csv, ndjson)")
+    .option("--source-format <format>", "file format of the source (default: from the file extensions)")
+    .addOption(
+      new Option("--run-type <type>", "full_drop, incremental or merge").choices([
+        "full_drop",
+        "incremental",
+        "merge",
+      ]),
+    )
+    .option("--watermark <column>", "the watermark column of an incremental or merge copy")
+    .option("--primary-key <columns>", "key columns (comma list) for merge and watermark boundaries")
+    .option("--state <dir>", "where the copy's journal and watermark live (default: ./.hygge-copy)")
+    .option("-n, --dry-run", "print what would run; open, read and write nothing")
+    .option("--json", "print a machine-readable summary on stdout")
+    .addOption(new Option("-q, --quiet", "no progress; print the summary only when something failed"))
+    .addHelpText("after", EXIT_HELP)
+    .action(
+      run(
+        async (from: string, to: string, o: CopyOptions) =>
+          (await import("./commands/copy.js")).copy(from, to, o),
+        (_f, _t, o) => o,
       ),
     );
 

@@ -26,12 +26,20 @@ interface Problem extends CheckResult {
  * `hygge debug`: validates the project, loads its plugins, then asks every home and store to check
  * itself (source paths exist, destinations writable, connections answer). Moves no data.
  */
-export async function debug(options: { project?: string; verbose?: boolean }): Promise<number> {
+export interface DebugOptions {
+  project?: string;
+  flow?: string[];
+  entity?: string[];
+  var?: string[];
+  verbose?: boolean;
+}
+
+export async function debug(options: DebugOptions): Promise<number> {
   const c = colorsFor(process.stdout);
   const setup = await setupProject(options.project);
   out(`${c.green("✓")} project ${setup.project.sources.project}`);
   for (const p of setup.plugins) out(`${c.green("✓")} plugin ${p.plugin.name} (${p.entry})`);
-  const prepared = prepare(setup);
+  const prepared = await prepare(setup);
   out(
     `${c.green("✓")} configuration valid: ${prepared.runs.length} entit${prepared.runs.length === 1 ? "y" : "ies"}`,
   );

@@ -36,7 +36,7 @@ export async function go(options: GoOptions): Promise<number> {
   const concurrency = parseConcurrency(options.concurrency);
   const setup = await setupProject(options.project);
   const select = { flows: options.flow, entities: options.entity, overrides: options.var, runType };
-  const prepared = prepare(setup, select);
+  const prepared = await prepare(setup, select);
   if (prepared.plan.runs.length === 0) {
     throw new HyggeError("CONFIG_INVALID", "the project defines no flow to run", {
       subject: setup.project.sources.project,
