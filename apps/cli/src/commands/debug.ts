@@ -22,10 +22,6 @@ interface Problem extends CheckResult {
   where: string;
 }
 
-/**
- * `hygge debug`: validates the project, loads its plugins, then asks every home and store to check
- * itself (source paths exist, destinations writable, connections answer). Moves no data.
- */
 export interface DebugOptions {
   project?: string;
   flow?: string[];
@@ -34,12 +30,21 @@ export interface DebugOptions {
   verbose?: boolean;
 }
 
+/**
+ * `hygge debug`: validates the project, loads its plugins, then asks every home and store to check
+ * itself (source paths exist, destinations writable, connections answer). Moves no data.
+ * Exit 1 when anything is found, so a scheduler can run it before `go`.
+ */
 export async function debug(options: DebugOptions): Promise<number> {
   const c = colorsFor(process.stdout);
   const setup = await setupProject(options.project);
   out(`${c.green("✓")} project ${setup.project.sources.project}`);
   for (const p of setup.plugins) out(`${c.green("✓")} plugin ${p.plugin.name} (${p.entry})`);
-  const prepared = await prepare(setup);
+  const prepared = await prepare(setup, {
+    flows: options.flow,
+    entities: options.entity,
+    overrides: options.var,
+  });
   out(
     `${c.green("✓")} configuration valid: ${prepared.runs.length} entit${prepared.runs.length === 1 ? "y" : "ies"}`,
   );
@@ -61,14 +66,17 @@ export async function debug(options: DebugOptions): Promise<number> {
         let target: Home | Store | undefined;
         try {
           target = kind === "home" ? await factory.home(run.home, ctx) : await factory.store(run.store, ctx);
-          const checks = (await target.check?.()) ?? [
+          const checks = (await (kind === "home"
+            ? (target as Home).check?.()
+            : (target as Store).check?.({ runType: run.runType }))) ?? [
             {
               ok: true,
               subject: factory.describe(kind, run[kind], ctx),
               message: "no check available for this type",
             },
           ];
-          if (kind === "home")
+          // A home whose own check failed (no table, no folder) would fail its schema the same way.
+          if (kind === "home" && checks.every((c) => c.ok))
             checks.push(
               ...(await schemaCheck(target as Home, run, factory.describe(kind, run.home, ctx), journal, {
                 canDrop: !prepared.registry.isFileStore(run.store.type),

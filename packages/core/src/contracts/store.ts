@@ -90,6 +90,10 @@ export interface Store {
    * state has no recorded schema (published by an older hygge). Undefined when there is nothing yet.
    */
   publishedSchema?(): Promise<PublishedColumns | undefined>;
-  check?(): Promise<CheckResult[]>;
+  /**
+   * Problems a run would meet, found without writing data (`hygge debug`): the destination cannot
+   * be written, a full_drop would be refused… `ctx.runType` is the entity's run type.
+   */
+  check?(ctx?: { runType: RunType }): Promise<CheckResult[]>;
   close?(): Promise<void>;
 }

@@ -1,10 +1,11 @@
 import { rm, stat } from "node:fs/promises";
 import type { RecordBatch, Schema } from "apache-arrow";
 import { unifySchemas } from "../arrow/unify.js";
+import type { CheckResult, RunType } from "../contracts/common.js";
 import type { FormatWriter } from "../contracts/format.js";
 import type { CreateContext } from "../contracts/plugin.js";
 import type { CommitReport, CommitState, PublishedColumns, Store, WriteContext } from "../contracts/store.js";
-import { HyggeError, isHyggeError } from "../errors.js";
+import { describeError, HyggeError, isHyggeError } from "../errors.js";
 import { type FileEngine, formatContext, formatOptions } from "./engine.js";
 import { LocalPublisher } from "./local/publisher.js";
 import { localStorage } from "./local-storage.js";
@@ -14,6 +15,7 @@ import { createObjectPublisher } from "./object/index.js";
 import type { FileStoreOptions } from "./options.js";
 import type { Publisher, PublishTarget } from "./publisher.js";
 import { fileSource } from "./source.js";
+import { checkFileStore } from "./store-check.js";
 
 interface OpenFile {
   writer: FormatWriter;
@@ -72,6 +74,30 @@ export class FileStore implements Store {
       ? new LocalPublisher(target, this.engine.plugin)
       : createObjectPublisher(target);
     return { target, publisher };
+  }
+
+  async check(ctx?: { runType: RunType }): Promise<CheckResult[]> {
+    const entity = this.create.entity;
+    let target: PublishTarget;
+    try {
+      target = (await this.target(entity)).target;
+    } catch (error) {
+      return [
+        {
+          ok: false,
+          subject: this.options.path,
+          message: describeError(error).split("\n")[0]!,
+          hint: (error as HyggeError).hint,
+        },
+      ];
+    }
+    return checkFileStore({
+      target,
+      runType: ctx?.runType,
+      replaceExisting: this.options.replace_existing,
+      name: fileNamer(this.options.file_name, entity ?? "", "check"),
+      plugin: this.engine.plugin,
+    });
   }
 
   async open(ctx: WriteContext): Promise<void> {
