@@ -137,6 +137,7 @@ withPg("hygge debug on PostgreSQL homes (HYGGE_TEST_POSTGRES_URL)", () => {
     const r = hyggeSync(["debug"], { cwd: dir, env: { HYGGE_FAULT_PGPASSWORD: new URL(pgUrl!).password } });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ typo\.typo home: .*syntax error at or near/);
+    expect(r.stdout).toContain("hint: Fix the SQL of `query:`");
     expect(r.stdout).toMatch(/✗ ranges\.ranges home: .*column "span" has PostgreSQL type int4range/);
     expect(r.stdout).toContain("hint: Cast it in a query");
     expect(r.stdout).toMatch(/✗ absent\.absent home: .*absent: table not found/);

@@ -1,4 +1,5 @@
 import { HyggeError, type HyggeErrorCode, isHyggeError, redact } from "@hygge/core";
+import { statementHint } from "./statement-hints.js";
 
 /** Who was talking to which server: named in every error, never with the password. */
 export interface ErrorContext {
@@ -118,9 +119,15 @@ export function sqlError(error: unknown, ctx: ErrorContext, code: HyggeErrorCode
       cause: error,
       ...(transient
         ? { hint: "A transient error: hygge retries the entity when retries are configured." }
-        : {}),
+        : statementHintOf(error)),
     },
   );
+}
+
+function statementHintOf(error: unknown): { hint?: string } {
+  const { code, number } = codes(error);
+  const hint = statementHint(code, number);
+  return hint ? { hint } : {};
 }
 
 /**
