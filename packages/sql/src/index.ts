@@ -1,5 +1,8 @@
-import type { CreateContext, HyggePlugin } from "@hygge/core";
+import type { CreateContext, DiscoverRequest, HyggePlugin } from "@hygge/core";
 import { resolveConnection, type SqlType } from "./connection.js";
+import { mssqlCatalogue } from "./discover/mssql-discover.js";
+import { postgresCatalogue } from "./discover/postgres-discover.js";
+import { discoverSql, type SqlDiscoverOptions, sqlDiscoverOptions } from "./discover/sql-discover.js";
 import { createSqlHome } from "./home.js";
 import {
   mssqlConnectionOptions,
@@ -31,6 +34,9 @@ const home = (type: SqlType) => ({
   options: sqlHomeOptions,
   create: (o: SqlHomeOptions, ctx: CreateContext) => createSqlHome(type, o, ctx),
   describe: (o: SqlHomeOptions, ctx: CreateContext) => describeBlock(type, o, ctx),
+  discoverOptions: sqlDiscoverOptions,
+  discover: (o: SqlDiscoverOptions, ctx: CreateContext, request: DiscoverRequest) =>
+    discoverSql(type, type === "postgres" ? postgresCatalogue : mssqlCatalogue, o, ctx, request),
 });
 
 const store = (type: SqlType) => ({

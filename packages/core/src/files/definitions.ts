@@ -1,6 +1,7 @@
 import type { FormatDefinition } from "../contracts/format.js";
 import type { HomeDefinition, StoreDefinition } from "../contracts/plugin.js";
 import type { Registry } from "../registry.js";
+import { discoverFiles } from "./discover.js";
 import type { FileEngine } from "./engine.js";
 import { FileHome } from "./home.js";
 import { describeLocation } from "./location.js";
@@ -40,6 +41,8 @@ export function fileHomeDefinition(
     create: (o, ctx) => new FileHome(engineOf(type, format, registry), o as FileHomeOptions, ctx),
     describe: (o, ctx) =>
       `${type} ${describeLocation(o as FileHomeOptions, ctx, type)}${shown(o as Record<string, unknown>, Object.keys(format.readOptions.shape))}`,
+    discover: (o, ctx, request) =>
+      discoverFiles(engineOf(type, format, registry), o as FileHomeOptions, ctx, request),
   };
 }
 
