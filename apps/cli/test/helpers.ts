@@ -9,7 +9,9 @@ export const CLI_DIR = path.resolve(here, "..");
 export const BIN = path.join(CLI_DIR, "dist", "bin.js");
 export const REPO = path.resolve(CLI_DIR, "../..");
 export const FIXTURE_PLUGIN = path.join(here, "fixtures", "memory-plugin.mjs");
-const TMP = path.join(here, ".tmp");
+// One folder per jest worker process: a test file cleaning up must not remove the folders of
+// files that run at the same time in other workers.
+const TMP = path.join(here, ".tmp", `w${process.pid}`);
 
 /** Writes an inline file tree into a fresh folder under test/.tmp (so fixtures resolve @hygge/core). */
 export function testdir(files: Record<string, string | Buffer>, base = TMP): string {

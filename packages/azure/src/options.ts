@@ -8,24 +8,71 @@ import { z } from "zod";
 export const azureOptions = z
   .strictObject({
     /** The storage account (`myaccount` of myaccount.blob.core.windows.net). */
-    account: z.string().min(1).optional(),
+    account: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The storage account: myaccount of myaccount.blob.core.windows.net."),
     /** The container (a OneLake workspace): every path is a blob name inside it. */
-    container: z.string().min(1),
-    account_key: z.string().min(1).optional(),
+    container: z
+      .string()
+      .min(1)
+      .describe("The container (for OneLake, the workspace): every path is a blob name inside it."),
+    account_key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Shared key of the account (needs account); best given as ${VAR}; never printed."),
     /** A SAS token (`sv=…&sig=…`, with or without the leading '?'). */
-    sas_token: z.string().min(1).optional(),
-    connection_string: z.string().min(1).optional(),
+    sas_token: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("A SAS token (sv=…&sig=…, with or without the leading ?); never printed."),
+    connection_string: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A storage connection string (DefaultEndpointsProtocol=…;AccountName=…;AccountKey=…); never printed. Without any of the three, the default Azure credential chain is used.",
+      ),
     /**
      * The blob service endpoint, for emulators (`http://127.0.0.1:10000/devstoreaccount1`),
      * sovereign clouds and OneLake (`https://onelake.blob.fabric.microsoft.com`).
      */
-    url: z.string().url().optional(),
+    url: z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        "The blob service endpoint, for emulators (http://127.0.0.1:10000/devstoreaccount1), sovereign clouds and OneLake (https://onelake.blob.fabric.microsoft.com). Default: https://<account>.blob.core.windows.net.",
+      ),
     /** Block size of streamed uploads, in MiB (each upload holds at most `upload_concurrency + 1` blocks). */
-    block_size_mb: z.number().int().min(1).max(4000).default(8),
+    block_size_mb: z
+      .number()
+      .int()
+      .min(1)
+      .max(4000)
+      .default(8)
+      .describe(
+        "Block size of streamed uploads in MiB (default 8); one upload holds at most upload_concurrency + 1 blocks in memory.",
+      ),
     /** Blocks of one upload in flight at once. */
-    upload_concurrency: z.number().int().min(1).max(64).default(4),
+    upload_concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(4)
+      .describe("Blocks of one upload sent at once (default 4)."),
     /** Attempts per request, retries included (network errors, 5xx, throttling). */
-    max_tries: z.number().int().min(1).max(20).default(4),
+    max_tries: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(4)
+      .describe("Attempts per request, retries included, on network errors, 5xx and throttling (default 4)."),
   })
   .superRefine((o, ctx) => {
     const given = (["account_key", "sas_token", "connection_string"] as const).filter(

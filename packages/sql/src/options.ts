@@ -65,50 +65,108 @@ function withUrl<
 }
 
 /** A connection string instead of (or next to) the discrete keys: see the README, "Connection strings". */
-const url = z.string().min(1).optional();
+const url = (example: string) =>
+  z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      `A connection string instead of (or next to) the discrete keys, e.g. ${example}. A key given here too must say the same. Its password is never printed.`,
+    );
+const POOL_SIZE =
+  "Most connections open at once to this server, shared by every entity of the run (default 10, at most 100).";
 
 /** `connections:` block of `type: postgres`. */
 export const postgresConnectionOptions = withUrl(
   z.strictObject({
-    url,
+    url: url("postgres://user:${PGPASSWORD}@host:5432/db?sslmode=require"),
     /** Default `localhost`. */
-    host: z.string().min(1).optional(),
+    host: z.string().min(1).optional().describe("Server host name or address (default localhost)."),
     /** Default 5432. */
-    port: z.number().int().min(1).max(65535).optional(),
+    port: z.number().int().min(1).max(65535).optional().describe("Server port (default 5432)."),
     /** Required, here or in `url`. */
-    database: z.string().min(1).optional(),
+    database: z.string().min(1).optional().describe("Database name; required, here or in url."),
     /** Required, here or in `url`. */
-    user: z.string().min(1).optional(),
-    password: z.string().optional(),
+    user: z.string().min(1).optional().describe("User name; required, here or in url."),
+    password: z
+      .string()
+      .optional()
+      .describe("Password, best given as ${VAR} from the environment or .env; never printed."),
     ssl: z
       .union([
         z.boolean(),
-        z.strictObject({ reject_unauthorized: z.boolean().optional(), ca: z.string().optional() }),
+        z.strictObject({
+          reject_unauthorized: z
+            .boolean()
+            .optional()
+            .describe(
+              "Check the server's certificate chain and host name (default true); false encrypts without checking (sslmode=require).",
+            ),
+          ca: z
+            .string()
+            .optional()
+            .describe(
+              "PEM text of the certificate authority to trust (e.g. ${PG_CA}); default: Node's trusted CAs.",
+            ),
+        }),
       ])
-      .optional(),
-    pool_size: positiveInt.max(100).default(10),
+      .optional()
+      .describe(
+        "TLS: true encrypts and checks the server's certificate, false connects without TLS, { reject_unauthorized, ca } fine-tunes it. In url: ?sslmode=disable, require, verify-ca or verify-full.",
+      ),
+    pool_size: positiveInt.max(100).default(10).describe(POOL_SIZE),
     /** Opening a connection (TCP + TLS + login) and waiting for a free pooled one. */
-    connect_timeout_ms: positiveInt.default(15_000),
+    connect_timeout_ms: positiveInt
+      .default(15_000)
+      .describe(
+        "Bound of opening a connection (TCP + TLS + login) and of waiting for a free pooled one (default 15000).",
+      ),
     /** TCP keepalive: a silently dead server or network path is noticed instead of waited on forever. */
-    keepalive: z.boolean().default(true),
+    keepalive: z
+      .boolean()
+      .default(true)
+      .describe(
+        "TCP keepalive (default true): a silently dead server or network path is noticed instead of waited on forever.",
+      ),
     /** Idle time before the first keepalive probe. */
-    keepalive_initial_delay_ms: nonNegativeInt.default(30_000),
+    keepalive_initial_delay_ms: nonNegativeInt
+      .default(30_000)
+      .describe("Idle time before the first keepalive probe, in milliseconds (default 30000)."),
     /**
      * Server-side limit of one statement (0 = the server's setting). A whole COPY load or COPY read
      * is ONE statement: set this above the longest load, or leave it 0.
      */
-    statement_timeout_ms: nonNegativeInt.default(0),
+    statement_timeout_ms: nonNegativeInt
+      .default(0)
+      .describe(
+        "Server-side limit of one statement in milliseconds (default 0: the server's setting). A whole COPY load or read is one statement: set it above the longest load, or leave 0.",
+      ),
     /** How long one statement may wait for a lock (the full_drop swap waits for readers); 0 = forever. */
-    lock_timeout_ms: nonNegativeInt.default(300_000),
+    lock_timeout_ms: nonNegativeInt
+      .default(300_000)
+      .describe(
+        "How long one statement may wait for a lock, in milliseconds (default 300000; 0 = forever). The full_drop swap waits for readers of the table.",
+      ),
     /**
      * The server ends a session idle inside a transaction for longer (0 = never). hygge keeps the
      * store's transaction open while the home produces rows: a slow home looks idle.
      */
-    idle_in_transaction_timeout_ms: nonNegativeInt.default(0),
+    idle_in_transaction_timeout_ms: nonNegativeInt
+      .default(0)
+      .describe(
+        "The server ends a session idle inside a transaction for longer, in milliseconds (default 0 = never). The store's transaction stays open while a slow home produces rows.",
+      ),
     /** Cancelling an abandoned statement and rolling back, before the connection is destroyed instead. */
-    cancel_timeout_ms: positiveInt.default(10_000),
+    cancel_timeout_ms: positiveInt
+      .default(10_000)
+      .describe(
+        "Bound of cancelling an abandoned statement and rolling back, in milliseconds (default 10000); past it the connection is destroyed.",
+      ),
     /** Default `hygge`. */
-    application_name: z.string().optional(),
+    application_name: z
+      .string()
+      .optional()
+      .describe("The application_name the server shows in pg_stat_activity (default hygge)."),
   }),
   parsePostgresUrl,
   { host: "localhost", port: 5432, application_name: "hygge" },
@@ -119,38 +177,67 @@ export type PostgresConnectionOptions = z.output<typeof postgresConnectionOption
 /** `connections:` block of `type: mssql`. */
 export const mssqlConnectionOptions = withUrl(
   z.strictObject({
-    url,
+    url: url("mssql://user:${MSSQL_PASSWORD}@host:1433/db, sqlserver://…, or Server=host,1433;Database=db;…"),
     /** Required, here or in `url`. */
-    server: z.string().min(1).optional(),
+    server: z.string().min(1).optional().describe("Server host name or address; required, here or in url."),
     /** Default 1433. */
-    port: z.number().int().min(1).max(65535).optional(),
+    port: z.number().int().min(1).max(65535).optional().describe("Server port (default 1433)."),
     /** Required, here or in `url`. */
-    database: z.string().min(1).optional(),
-    user: z.string().optional(),
-    password: z.string().optional(),
+    database: z.string().min(1).optional().describe("Database name; required, here or in url."),
+    user: z.string().optional().describe("SQL login (or the Azure AD user with azure_ad.type password)."),
+    password: z
+      .string()
+      .optional()
+      .describe("Password, best given as ${VAR} from the environment or .env; never printed."),
     /** Default `true`. */
-    encrypt: z.boolean().optional(),
+    encrypt: z.boolean().optional().describe("Encrypt the connection with TLS (default true)."),
     /** Default `false`. */
-    trust_server_certificate: z.boolean().optional(),
+    trust_server_certificate: z
+      .boolean()
+      .optional()
+      .describe(
+        "Accept the server's certificate without checking it (default false): for development servers only.",
+      ),
     /** Azure AD: `default` (managed identity / environment) or a service principal. */
     azure_ad: z
       .strictObject({
-        type: z.enum(["default", "service-principal", "password"]),
-        client_id: z.string().optional(),
-        tenant_id: z.string().optional(),
-        client_secret: z.string().optional(),
+        type: z
+          .enum(["default", "service-principal", "password"])
+          .describe(
+            "default: the Azure default credential chain (managed identity, environment…); service-principal: client_id, client_secret, tenant_id; password: user and password of an Azure AD account.",
+          ),
+        client_id: z
+          .string()
+          .optional()
+          .describe("Application (client) id of the identity or app registration."),
+        tenant_id: z.string().optional().describe("Directory (tenant) id."),
+        client_secret: z
+          .string()
+          .optional()
+          .describe("Client secret of a service principal; best given as ${VAR}; never printed."),
       })
-      .optional(),
-    pool_size: positiveInt.max(100).default(10),
+      .optional()
+      .describe("Sign in with Azure AD (Entra ID) instead of a SQL login."),
+    pool_size: positiveInt.max(100).default(10).describe(POOL_SIZE),
     /** Opening a connection (TCP + TLS + login). */
-    connect_timeout_ms: positiveInt.default(15_000),
+    connect_timeout_ms: positiveInt
+      .default(15_000)
+      .describe("Bound of opening a connection (TCP + TLS + login), in milliseconds (default 15000)."),
     /**
      * One request (statement or one bulk batch); 0 = no limit. A request that does not answer in
      * time is cancelled and fails (transient).
      */
-    request_timeout_ms: nonNegativeInt.default(300_000),
+    request_timeout_ms: nonNegativeInt
+      .default(300_000)
+      .describe(
+        "Bound of one request (a statement or one bulk batch) in milliseconds (default 300000; 0 = no limit). A request that does not answer in time is cancelled and fails as transient (retried).",
+      ),
     /** Waiting for the server to acknowledge a cancel before the connection is closed instead. */
-    cancel_timeout_ms: positiveInt.default(10_000),
+    cancel_timeout_ms: positiveInt
+      .default(10_000)
+      .describe(
+        "Waiting for the server to acknowledge a cancel, in milliseconds (default 10000), before the connection is closed instead.",
+      ),
     // TCP keepalive: tedious enables it on every socket (first probe after 30 s); not configurable.
   }),
   parseMssqlUrl,
@@ -164,13 +251,35 @@ const identifier = z.string().min(1).max(128);
 /** `home:` block of `type: postgres` / `type: mssql`. */
 export const sqlHomeOptions = z
   .strictObject({
-    connection: z.string().min(1),
+    connection: z
+      .string()
+      .min(1)
+      .describe("The database: a connection of hygge.yml (type postgres or mssql)."),
     /** Table to read, optionally schema-qualified (`sales.orders`); `{entity}` is replaced. */
-    table: z.string().min(1).optional(),
+    table: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Table (or view) to read, optionally schema-qualified: sales.orders, or sales.{entity}. Set table or query.",
+      ),
     /** A SELECT to read instead of a table; `{entity}` is replaced (as a quoted identifier). */
-    query: z.string().min(1).optional(),
-    columns: z.array(identifier).min(1).optional(),
-    batch_size: positiveInt.max(1_000_000).default(10_000),
+    query: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A SELECT to read instead of a table, e.g. select * from sales.{entity} where region = 'EU'; {entity} is replaced as a quoted identifier. Set table or query.",
+      ),
+    columns: z
+      .array(identifier)
+      .min(1)
+      .optional()
+      .describe("Read only these columns, e.g. [id, amount, updated_at]. Default: every column."),
+    batch_size: positiveInt
+      .max(1_000_000)
+      .default(10_000)
+      .describe("Rows per Arrow batch (default 10000, at most 1000000)."),
   })
   .refine((o) => (o.table === undefined) !== (o.query === undefined), {
     message: "set exactly one of table or query",
@@ -180,23 +289,48 @@ export type SqlHomeOptions = z.output<typeof sqlHomeOptions>;
 /** `store:` block of `type: postgres` / `type: mssql`. */
 export const sqlStoreOptions = z
   .strictObject({
-    connection: z.string().min(1),
+    connection: z
+      .string()
+      .min(1)
+      .describe("The database: a connection of hygge.yml (type postgres or mssql)."),
     /** Target table, optionally schema-qualified; `{entity}` is replaced. */
-    table: z.string().min(1),
+    table: z
+      .string()
+      .min(1)
+      .describe(
+        "Target table, optionally schema-qualified: raw.orders, or raw.{entity} ({entity} is replaced).",
+      ),
     /** When the table is missing: `create` it from the Arrow schema, or `fail`. */
-    if_missing: z.enum(["create", "fail"]).default("create"),
+    if_missing: z
+      .enum(["create", "fail"])
+      .default("create")
+      .describe("When the table is missing: create (default) it from the source's columns, or fail."),
     /**
      * full_drop on an existing table: `replace` it (staging + atomic swap), or `fail` without
      * touching it. incremental appends to and merge upserts into an existing table either way.
      */
-    if_exists: z.enum(["replace", "fail"]).default("replace"),
+    if_exists: z
+      .enum(["replace", "fail"])
+      .default("replace")
+      .describe(
+        "full_drop on an existing table: replace (default; staging table and atomic swap) or fail without touching it. incremental and merge use an existing table either way.",
+      ),
     /**
      * Lets the first full_drop replace a table that exists but that hygge never published (no row
      * for it in the state table). Without it that run stops before changing anything.
      */
-    replace_existing: z.boolean().default(false),
+    replace_existing: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Lets the first full_drop replace a table that exists but that hygge never published (default false: that run stops before changing anything).",
+      ),
     /** Table of committed run state (watermarks), in the target schema. */
-    state_table: identifier.default("hygge_state"),
+    state_table: identifier
+      .default("hygge_state")
+      .describe(
+        "Table of committed run state (watermarks, columns), in the target table's schema (default hygge_state).",
+      ),
   })
   .refine((o) => !(o.replace_existing && o.if_exists === "fail"), {
     message: "replace_existing: true contradicts if_exists: fail (which never replaces a table): keep one",

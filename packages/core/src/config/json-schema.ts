@@ -1,21 +1,27 @@
 import { z } from "zod";
 import type { Registry } from "../registry.js";
-import { engineSchema, entityDefaultsSchema, flowSchema, projectSchema } from "./schema.js";
+import { engineSchema, entityDefaultsSchema, entitySchema, flowSchema, projectSchema } from "./schema.js";
 
 type JsonSchema = Record<string, unknown>;
 
+/** `schema` carrying the description of the key it replaces (`.extend` drops the original's). */
+const like = <T extends z.ZodType>(schema: T, original: z.ZodType): T =>
+  original.description ? schema.describe(original.description) : schema;
+
 function blockUnion(
-  entries: [string, { definition: { options: z.ZodType } }][],
+  entries: [string, { plugin: string; definition: { options: z.ZodType } }][],
   requireType: boolean,
 ): z.ZodType {
-  const variants = entries.map(([type, { definition: def }]) => {
+  const variants = entries.map(([type, { plugin, definition: def }]) => {
     const base = def.options as unknown as { extend?: (shape: Record<string, z.ZodType>) => z.ZodType };
-    const typeSchema = requireType ? z.literal(type) : z.literal(type).optional();
+    const literal = z.literal(type).describe(`The type of this block: ${type} (from ${plugin}).`);
+    const typeSchema = requireType ? literal : literal.optional();
     return typeof base.extend === "function"
       ? base.extend({ type: typeSchema })
       : z.intersection(z.object({ type: typeSchema }), def.options);
   });
-  if (variants.length === 0) return z.object({ type: z.string() }).loose();
+  if (variants.length === 0)
+    return z.object({ type: z.string().describe("The type of this block, from a loaded plugin.") }).loose();
   if (variants.length === 1) return variants[0]!;
   return z.union(variants as [z.ZodType, z.ZodType, ...z.ZodType[]]);
 }
@@ -47,24 +53,31 @@ export function projectJsonSchemas(registry: Registry): {
   )
     .describe(engineSchema.description ?? "")
     .optional();
-  const entity = entityDefaultsSchema.extend({
-    name: z.string().optional(),
-    home: homeOverride.optional(),
-    store: storeOverride.optional(),
+  const overrides = entityDefaultsSchema.shape;
+  const blocks = {
+    home: like(homeOverride.optional(), overrides.home),
+    store: like(storeOverride.optional(), overrides.store),
     engine,
+  };
+  const entity = entityDefaultsSchema.extend({
+    name: like(z.string().optional(), entitySchema.shape.name),
+    ...blocks,
   });
   const flow = flowSchema.extend({
-    home,
-    store,
+    home: like(home, flowSchema.shape.home),
+    store: like(store, flowSchema.shape.store),
     engine,
-    defaults: entityDefaultsSchema
-      .extend({ home: homeOverride.optional(), store: storeOverride.optional(), engine })
-      .optional(),
-    entities: z.array(z.union([z.string(), entity.extend({ name: z.string() })])).optional(),
+    defaults: like(entityDefaultsSchema.extend(blocks).optional(), flowSchema.shape.defaults),
+    entities: like(
+      z
+        .array(z.union([z.string(), entity.extend({ name: like(z.string(), entitySchema.shape.name) })]))
+        .optional(),
+      flowSchema.shape.entities,
+    ),
   });
   const project = projectSchema.extend({
-    connections: z.record(z.string(), connections).optional(),
-    flows: z.record(z.string(), flow).optional(),
+    connections: like(z.record(z.string(), connections).optional(), projectSchema.shape.connections),
+    flows: like(z.record(z.string(), flow).optional(), projectSchema.shape.flows),
   });
   const convert = (schema: z.ZodType, title: string) => ({
     ...(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema),

@@ -8,24 +8,56 @@ export const fileHomeShape = {
    * a glob (`*`, `**`, `?`). `{entity}` is replaced by the entity name. A URL (`s3://bucket/key`)
    * names object storage.
    */
-  path: z.string().min(1),
+  path: z
+    .string()
+    .min(1)
+    .describe(
+      "A file, a folder (every file of the format below it) or a glob (*, **, ?). Each entity reads <path>/<entity>, or path with {entity} replaced when it has one. A URL (s3://bucket/prefix, az://container/prefix) names object storage.",
+    ),
   /** A connection of hygge.yml holding the storage (`type: s3`, `type: azure`…); `path` is inside it. */
-  connection: z.string().min(1).optional(),
+  connection: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A connection of hygge.yml holding the files (type s3, azure…); path is then inside it. Default: the local disk, or the storage a URL path names.",
+    ),
 };
 
 /** The file engine's own `store:` options, without `file_name` (its default depends on the format). */
 export const fileStoreShape = {
   /** Destination folder; an entity's files go to `<path>/<entity>/` (or `<path>` in a single-entity flow). */
-  path: z.string().min(1),
-  connection: z.string().min(1).optional(),
+  path: z
+    .string()
+    .min(1)
+    .describe(
+      "Destination folder: each entity's files go to <path>/<entity>/, or to path with {entity} replaced when it has one. A URL (s3://bucket/prefix, az://container/prefix) names object storage.",
+    ),
+  connection: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A connection of hygge.yml holding the files (type s3, azure…); path is then inside it. Default: the local disk, or the storage a URL path names.",
+    ),
   /** Start a new file after this many rows. */
-  max_rows_per_file: z.number().int().positive().optional(),
+  max_rows_per_file: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("Start a new file after this many rows. Default: one file per run (per entity)."),
   /**
    * Let a full_drop replace files in the entity folder that hygge did not publish there (files that
    * were there before hygge's first run, or were put next to its files later). Off: such a
    * full_drop stops before touching anything.
    */
-  replace_existing: z.boolean().default(false),
+  replace_existing: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Lets a full_drop replace files in the entity folder that hygge did not publish there. Default false: such a full_drop stops before touching anything, naming what is there.",
+    ),
 };
 
 const fileName = z
@@ -51,7 +83,11 @@ export function fileStoreOptions(format: FormatDefinition) {
       ...format.writeOptions.shape,
       ...fileStoreShape,
       /** File name pattern; `{seq}` is required, `{entity}` and `{run}` are optional. */
-      file_name: fileName.optional(),
+      file_name: fileName
+        .optional()
+        .describe(
+          "File name pattern: {seq} is required, {entity} and {run} are optional. Default part-{seq} plus the format's extension (.parquet, .csv.gz…).",
+        ),
     })
     .transform((o) => ({
       ...o,
