@@ -92,6 +92,18 @@ describe("the file engine (core) over a format", () => {
     expect(await values(home(dir, "e", { path: "in/{entity}/*.lines" }), "e")).toEqual([1, 2]);
   });
 
+  it("{entity} may be part of a folder or file name; a path that loses it is refused", async () => {
+    const dir = await temp();
+    await mkdir(join(dir, "in", "raw_e"), { recursive: true });
+    await writeFile(join(dir, "in", "raw_e", "x.lines"), "n\n4\n");
+    await writeFile(join(dir, "in", "e.lines"), "n\n5\n6\n");
+    expect(await values(home(dir, "e", { path: "in/raw_{entity}" }), "e")).toEqual([4]);
+    expect(await values(home(dir, "e", { path: "in/{entity}.lines" }), "e")).toEqual([5, 6]);
+    await expect(values(home(dir, "e", { path: "in/raw_{entity}/.." }), "e")).rejects.toThrow(
+      "does not keep {entity} in the location",
+    );
+  });
+
   it("reads files with different columns by name: a column a file lacks reads as null", async () => {
     const dir = await temp();
     await mkdir(join(dir, "in"), { recursive: true });

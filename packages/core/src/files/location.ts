@@ -52,7 +52,11 @@ export async function entityLocation(
 ): Promise<StorageRef> {
   const path = entityPath(options.path, entity, plugin);
   const ref = await resolveStorage(registry, ctx, { connection: options.connection, path });
-  if (entity !== undefined && options.path.includes("{entity}") && !ref.path.split("/").includes(entity)) {
+  if (
+    entity !== undefined &&
+    options.path.includes("{entity}") &&
+    !keepsEntity(options.path, entity, ref.path)
+  ) {
     throw new HyggeError(
       "CONFIG_INVALID",
       `path "${options.path}" does not keep {entity} in the location (${ref.storage.url(ref.path)})`,
@@ -60,6 +64,15 @@ export async function entityLocation(
     );
   }
   return ref;
+}
+
+/** Every segment of `template` that holds `{entity}` is, filled in, still a segment of `key`. */
+function keepsEntity(template: string, entity: string, key: string): boolean {
+  const segments = new Set(key.split("/"));
+  return (URL_PATH.test(template) ? template.replace(/[?#].*$/, "") : template)
+    .split(/[/\\]/)
+    .filter((segment) => segment.includes("{entity}"))
+    .every((segment) => segments.has(segment.split("{entity}").join(entity)));
 }
 
 /**
@@ -89,8 +102,8 @@ export function describeLocation(
   return isAbsolute(path) ? resolve(path) : resolve(ctx.projectDir, path);
 }
 
-/** Names the project's own state folder (`.hygge/`) uses: a store's bookkeeping may not take them. */
-const RESERVED = new Set(["runs", "lock", "lock.takeover"]);
+/** Names the project's own state folder (`.hygge/`) uses (journal, entity claims, the lock of older versions): a store's bookkeeping may not take them. */
+const RESERVED = new Set(["runs", "locks", "lock", "lock.takeover"]);
 
 /**
  * A store's entity folder (a key), refused when publishing there would replace the project itself
