@@ -63,7 +63,7 @@ describe("hygge init", () => {
     const dir = path.join(outside, "my-project");
     const init = hygge(["init", dir]);
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain("hygge go");
+    expect(init.stdout).toContain(`go --project ${dir}`);
     for (const f of [
       "hygge.yml",
       "flows/example/flow.yml",

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { HyggeError } from "@hygge/core";
+import { currentInvocation, hyggeCommand, shellWord } from "../init/next-command.js";
 import { SAMPLE_DATA } from "../init/sample-data.js";
 import { templateFiles } from "../init/template.js";
 import { colorsFor, out } from "../io.js";
@@ -16,7 +17,7 @@ export async function init(dir: string | undefined, options: { force?: boolean }
   );
   if (existing && !options.force) {
     throw new HyggeError("USAGE", `${displayPath(path.join(root, existing))} already exists`, {
-      hint: "This folder is already a hygge project: run `hygge go` in it, pick another folder, or pass --force to overwrite the sample files.",
+      hint: `This folder is already a hygge project: run it with \`${nextCommand(root)}\`, pick another folder, or pass --force to overwrite the sample files.`,
     });
   }
   const name = path.basename(root).replace(/[^A-Za-z0-9_-]+/g, "-") || "hygge-project";
@@ -53,7 +54,12 @@ export async function init(dir: string | undefined, options: { force?: boolean }
       ),
     );
   }
-  const cd = displayPath(root) === "." ? "" : `cd ${displayPath(root)} && `;
-  out(`\nNext: ${c.bold(`${cd}hygge go`)}`);
+  out(`\nNext, run the example flow:\n  ${c.bold(nextCommand(root))}`);
   return 0;
+}
+
+/** `hygge go` for the new project, in the form that starts this hygge again from here. */
+export function nextCommand(root: string): string {
+  const where = displayPath(root);
+  return `${hyggeCommand(currentInvocation())} go${where === "." ? "" : ` --project ${shellWord(where)}`}`;
 }

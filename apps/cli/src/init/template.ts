@@ -42,6 +42,9 @@ store:
 A [hygge](https://www.npmjs.com/package/@hygge/cli) project: it moves the Parquet files in \`data/\`
 to \`out/\`, one folder per entity.
 
+\`hygge\` below is the hygge command: \`npx hygge\` where @hygge/cli is installed in this folder or
+a parent one (\`npm install @hygge/cli\`), plain \`hygge\` after \`npm install --global @hygge/cli\`.
+
 \`\`\`sh
 hygge go              # run every flow
 hygge go --dry-run    # what would run, without touching anything
