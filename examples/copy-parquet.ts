@@ -1,5 +1,6 @@
-// Copies every *.parquet file below one folder into another, exactly, with the programmatic API.
-// Usage: tsx examples/copy-parquet.ts <from-folder> <to-folder>
+// Copies every *.parquet file below one folder into <to-folder>/<its name>, exactly, with the
+// programmatic API. Usage: tsx examples/copy-parquet.ts <from-folder> <to-folder>
+import { basename, dirname } from "node:path";
 import { runProject } from "@hygge/core";
 import parquet from "@hygge/parquet";
 
@@ -9,7 +10,14 @@ if (!from || !to) throw new Error("usage: copy-parquet.ts <from-folder> <to-fold
 const summary = await runProject({
   plugins: [parquet],
   project: {
-    flows: { copy: { home: { type: "parquet", path: from }, store: { type: "parquet", path: to } } },
+    flows: {
+      // One entity, named after the source folder: read from <parent>/<name>, written to <to>/<name>.
+      copy: {
+        home: { type: "parquet", path: dirname(from) },
+        store: { type: "parquet", path: to },
+        entities: [basename(from)],
+      },
+    },
   },
 });
 console.log(`${summary.status}: ${summary.totals.rows} rows in ${summary.durationMs} ms`);

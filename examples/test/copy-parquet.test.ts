@@ -29,9 +29,10 @@ describe("examples/copy-parquet.ts", () => {
     const tsx = join(here, "node_modules", ".bin", "tsx");
     const { stdout } = await run(tsx, [join(here, "copy-parquet.ts"), from, to], { cwd: here });
     expect(stdout).toContain("pass: 5000 rows");
-    expect((await readdir(to)).every((f) => f.endsWith(".parquet"))).toBe(true);
+    expect(await readdir(to)).toEqual([".hygge", "from"]);
+    expect((await readdir(join(to, "from"))).every((f) => f.endsWith(".parquet"))).toBe(true);
     const a = `SELECT * FROM read_parquet(${q(join(from, "*.parquet"))})`;
-    const b = `SELECT * FROM read_parquet(${q(join(to, "*.parquet"))})`;
+    const b = `SELECT * FROM read_parquet(${q(join(to, "from", "*.parquet"))})`;
     for (const query of [`${a} EXCEPT ALL ${b}`, `${b} EXCEPT ALL ${a}`]) {
       expect((await c.runAndReadAll(query)).getRows()).toEqual([]);
     }

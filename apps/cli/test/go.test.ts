@@ -79,9 +79,10 @@ describe("hygge go", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/sales\s+orders\s+FAIL/);
     expect(r.stdout).toMatch(/PASS 2\s+FAIL 1\s+SKIP 0/);
-    expect(r.stdout).toContain("✗ flow sales, entity orders failed");
-    expect(r.stdout).toContain("[STORE_COMMIT_FAILED] flow sales, entity orders");
-    expect(r.stdout).toContain("rerun with `hygge go --entity sales.orders`");
+    // What failed, why and what to do: on stderr (streams.test.ts).
+    expect(r.stderr).toContain("✗ flow sales, entity orders failed");
+    expect(r.stderr).toContain("[STORE_COMMIT_FAILED] flow sales, entity orders");
+    expect(r.stderr).toContain("rerun with `hygge go --entity sales.orders`");
     expect(fs.existsSync(path.join(dir, "out/orders.json"))).toBe(false);
     expect(fs.existsSync(path.join(dir, "out/products.json"))).toBe(true);
   });

@@ -42,7 +42,7 @@ describe("a plugin that hangs cannot hold `hygge go`", () => {
       "plugin.mjs": PLUGIN,
       "hygge.yml": "name: hang\nplugins: [./plugin.mjs]\n",
       "flows/hang/flow.yml":
-        "home:\n  type: slow\nstore:\n  type: stuckclose\ntimeouts:\n  close: 1500ms\n  cancel: 300ms\n  notice: 200ms\n",
+        "home:\n  type: slow\nstore:\n  type: stuckclose\ntimeouts:\n  close: 1500ms\n  cancel: 300ms\n  notice: 200ms\nentities: [hang]\n",
     });
     const r = await hyggeSignal(["go"], {
       cwd: dir,
@@ -52,7 +52,7 @@ describe("a plugin that hangs cannot hold `hygge go`", () => {
     expect(r.code).toBe(130);
     expect(r.stdout).toContain("SIGINT received: stopping");
     expect(r.stdout).toMatch(/hang: waiting for the store \(hang-plugin\) to close \(\d+ms\)/);
-    expect(r.stdout).toMatch(/hang\s+-\s+FAIL/);
+    expect(r.stdout).toMatch(/hang\s+hang\s+FAIL/);
   });
 });
 
@@ -64,8 +64,8 @@ describe("on a terminal", () => {
     const dir = testdir({
       "plugin.mjs": PLUGIN,
       "hygge.yml": "name: hang\nplugins: [./plugin.mjs]\n",
-      "flows/hang/flow.yml":
-        "home:\n  type: slow\n  rows: 2000\nstore:\n  type: stuckclose\ntimeouts:\n  close: 1500ms\n  notice: 200ms\n",
+      "flows/h/flow.yml":
+        "home:\n  type: slow\n  rows: 2000\nstore:\n  type: stuckclose\ntimeouts:\n  close: 1500ms\n  notice: 200ms\nentities: [hang]\n",
     });
     const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm" };
     delete env.NO_COLOR;
@@ -80,6 +80,6 @@ describe("on a terminal", () => {
     const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
     const text = r.stdout.replace(ansi, "");
     expect(text).toMatch(/hang\s+.*rows\/s.*waiting for the store \(hang-plugin\) to close \(\d+ms\)/);
-    expect(text).toContain("✓ hang  2,000 rows");
+    expect(text).toContain("✓ h.hang  2,000 rows");
   });
 });

@@ -49,7 +49,8 @@ describe("journal, lock and history", () => {
     const none = hygge(["history", "stock.products"], { cwd: dir });
     expect(none.code).toBe(0);
     expect(none.stdout).toContain("no runs recorded for stock.products");
-    // The lock is released after each run.
+    // Each run's claims are released when it ends; no project-wide lock is taken.
+    expect(fs.readdirSync(path.join(dir, ".hygge", "locks"))).toEqual([]);
     expect(fs.existsSync(path.join(dir, ".hygge", "lock"))).toBe(false);
   });
 
@@ -65,31 +66,33 @@ describe("journal, lock and history", () => {
     expect(records[0]).toMatchObject({ status: "fail", error: { code: "HOME_READ_FAILED" } });
   });
 
-  test("a second `hygge go` on the same project is refused with a message naming the first", async () => {
+  test("a second run of an entity another run holds is refused with a message naming the holder", async () => {
     const dir = memoryProject({ ...TWO_FLOWS, ...SLOW });
-    const lockFile = path.join(dir, ".hygge", "lock");
+    const claim = path.join(dir, ".hygge", "locks", "slow.big.lock");
     let second: ReturnType<typeof hygge> | undefined;
-    const first = await hyggeSignal(["go", "--flow", "slow"], {
+    // 20 s unless stopped: still running when the second run, however slow to start, claims.
+    const first = await hyggeSignal(["go", "--flow", "slow", "--var", "flow.slow.home.delay_ms=100"], {
       cwd: dir,
       signal: "SIGTERM",
       ready: () => {
-        if (second || !fs.existsSync(lockFile)) return false;
-        second = hygge(["go", "--flow", "stock"], { cwd: dir });
+        if (second || !fs.existsSync(claim)) return false;
+        second = hygge(["go", "--entity", "slow.big,stock.products"], { cwd: dir });
         return true;
       },
     });
     expect(second?.code).toBe(1);
     expect(second?.stderr).toMatch(
-      /\[LOCKED\] another hygge run holds this project \(pid \d+ on .*: hygge go --flow slow\)/,
+      /\[LOCKED\] entity slow\.big is being run by another hygge process; nothing was run\n.*\.hygge\/locks\/slow\.big\.lock\n\s+slow\.big: held by pid \d+ on .*: hygge go --flow slow --var flow\.slow\.home\.delay_ms=100/,
     );
+    expect(second?.stderr).toContain("To run the others now: hygge go -e stock.products");
     expect(first.code).toBe(143);
-    expect(fs.existsSync(lockFile)).toBe(false);
+    expect(fs.existsSync(claim)).toBe(false);
   });
 
-  test("the lock file never holds a secret given on the command line", async () => {
+  test("a claim file never holds a secret given on the command line", async () => {
     const dir = memoryProject({ ...TWO_FLOWS, ...SLOW });
     fs.appendFileSync(path.join(dir, "hygge.yml"), "connections:\n  mem:\n    type: memory\n");
-    const lockFile = path.join(dir, ".hygge", "lock");
+    const lockFile = path.join(dir, ".hygge", "locks", "slow.big.lock");
     let content = "";
     await hyggeSignal(["go", "--flow", "slow", "--var", "connections.mem.password=TopS3cret-99"], {
       cwd: dir,
@@ -104,23 +107,23 @@ describe("journal, lock and history", () => {
     expect(content).not.toContain("TopS3cret-99");
   });
 
-  test("a lock left by a killed run is taken over", async () => {
+  test("a claim left by a killed run is taken over", async () => {
     const dir = memoryProject({ ...TWO_FLOWS, ...SLOW });
-    const lockFile = path.join(dir, ".hygge", "lock");
+    const lockFile = path.join(dir, ".hygge", "locks", "slow.big.lock");
     await hyggeSignal(["go", "--flow", "slow"], {
       cwd: dir,
       signal: "SIGKILL",
       ready: () => fs.existsSync(lockFile),
     });
     expect(fs.existsSync(lockFile)).toBe(true);
-    const r = hygge(["go", "--flow", "stock"], { cwd: dir });
+    const r = hygge(["go", "--flow", "slow", "--var", "flow.slow.home.delay_ms=0"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(fs.existsSync(lockFile)).toBe(false);
   });
 
   test("a lock left by a killed run in another container (pid 1 there) is judged by its heartbeat", () => {
     const dir = memoryProject();
-    const lockFile = path.join(dir, ".hygge", "lock");
+    const lockFile = path.join(dir, ".hygge", "locks", "sales.customers.lock");
     fs.mkdirSync(path.dirname(lockFile), { recursive: true });
     // pid 1 exists here too (init), but this lock comes from another pid namespace.
     const left = {
@@ -133,7 +136,10 @@ describe("journal, lock and history", () => {
     fs.writeFileSync(lockFile, JSON.stringify(left));
     const fresh = hygge(["go"], { cwd: dir });
     expect(fresh.code).toBe(1);
-    expect(fresh.stderr).toMatch(/\[LOCKED\] another hygge run holds this project \(pid 1 on /);
+    expect(fresh.stderr).toMatch(/\[LOCKED\] entity sales\.customers is being run by another hygge process/);
+    expect(fresh.stderr).toMatch(
+      /sales\.customers: held by pid 1 on .*, started 2026-01-01T00:00:00Z: hygge go/,
+    );
     expect(fresh.stderr).toMatch(/last heartbeat was [\d.]+ s ago/);
     const old = new Date(Date.now() - 60_000);
     fs.utimesSync(lockFile, old, old);

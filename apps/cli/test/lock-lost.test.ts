@@ -19,12 +19,12 @@ function loadedProject() {
   expect(first.code).toBe(0);
   const out = path.join(dir, "out");
   expect((readJson(path.join(out, "big.json")) as unknown[]).length).toBe(200_000);
-  return { dir, out, lockFile: path.join(dir, ".hygge", "lock"), before: hashTree(out) };
+  return { dir, out, lockFile: path.join(dir, ".hygge", "locks", "slow.big.lock"), before: hashTree(out) };
 }
 
 const started = (output: string) => output.includes("hygge: project");
 
-describe("a run whose project lock is lost stops", () => {
+describe("an entity whose claim is lost stops", () => {
   test("taken over by another process: LOCKED naming it, destination unchanged, its lock left alone", async () => {
     const { dir, out, lockFile, before } = loadedProject();
     const other = {
@@ -45,10 +45,10 @@ describe("a run whose project lock is lost stops", () => {
     });
     expect(r.code).toBe(1);
     expect(r.all).toMatch(
-      /\[LOCKED\] .*the project lock was lost while this run was writing \(taken over by pid 4242 on elsewhere: hygge go --flow other\)/,
+      /\[LOCKED\] .*the claim on entity slow\.big was lost while this run was writing it \(taken over by pid 4242 on elsewhere: hygge go --flow other\)/,
     );
     expect(r.stdout).toMatch(/slow\s+big\s+FAIL/);
-    expect(r.stdout).toContain("Another hygge run now holds this project");
+    expect(r.all).toContain("Another hygge run now holds slow.big");
     expect(hashTree(out)).toBe(before);
     // The new holder's lock is never removed by the run that lost it.
     expect(readJson(lockFile)).toEqual(other);
@@ -63,7 +63,7 @@ describe("a run whose project lock is lost stops", () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /\[LOCKED\] the project lock was lost while this run was writing \(.*lock was removed\)/,
+      /\[LOCKED\] the claim on entity slow\.big was lost while this run was writing it \(.*slow\.big\.lock was removed\)/,
     );
     const summary = JSON.parse(r.stdout) as {
       exitCode: number;
@@ -79,5 +79,31 @@ describe("a run whose project lock is lost stops", () => {
     ]);
     expect(hashTree(out)).toBe(before);
     expect(fs.existsSync(lockFile)).toBe(false);
+  }, 90_000);
+
+  test("only the entity whose claim is lost stops: another entity of the same run goes on and passes", async () => {
+    const dir = memoryProject({
+      ...TWO_FLOWS,
+      "flows/two/flow.yml":
+        "home:\n  type: memory\n  delay_ms: 150\nstore:\n  type: jsonfile\n  path: out\nentities: [big, orders]\n",
+      // 7 batches of one row, 1.5 s each: still running when big's lost claim is noticed (≤ 5 s).
+      "flows/two/entities/orders.yml": "home:\n  batch_size: 1\n  delay_ms: 1500\n",
+    });
+    const r = await hyggeWhile(["go", "--flow", "two", "--json"], {
+      cwd: dir,
+      ready: started,
+      act: () => fs.rmSync(path.join(dir, ".hygge", "locks", "two.big.lock")),
+    });
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout) as {
+      flows: { id: string; status: string; rows: number; error?: { code: string } }[];
+    };
+    expect(summary.flows.map((f) => [f.id, f.status, f.error?.code])).toEqual([
+      ["two.big", "fail", "LOCKED"],
+      ["two.orders", "pass", undefined],
+    ]);
+    expect((readJson(path.join(dir, "out", "orders.json")) as unknown[]).length).toBe(7);
+    expect(fs.existsSync(path.join(dir, "out", "big.json"))).toBe(false);
+    expect(fs.readdirSync(path.join(dir, ".hygge", "locks"))).toEqual([]);
   }, 90_000);
 });

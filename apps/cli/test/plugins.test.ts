@@ -36,7 +36,7 @@ describe("plugins", () => {
       "hygge.yml": "name: demo\nplugins:\n  - ./plugins/counter.mjs\n  - PLUGIN\n",
       "plugins/counter.mjs": COUNTER_PLUGIN,
       "flows/count/flow.yml":
-        "home:\n  type: counter\n  rows: 4\n  start: 10\nstore:\n  type: jsonfile\n  path: out\n",
+        "home:\n  type: counter\n  rows: 4\n  start: 10\nstore:\n  type: jsonfile\n  path: out\nentities: [count]\n",
     });
     const r = hygge(["go"], { cwd: dir });
     expect(r.code).toBe(0);

@@ -166,10 +166,10 @@ describe("schema changes through the CLI (CSV → Parquet on disk, incremental)"
 
     const go = hygge(["go"], { cwd: dir });
     expect(go.code).toBe(1);
-    expect(go.stdout).toContain("✗ flow load, entity orders failed");
-    expect(go.stdout).toContain("[SCHEMA_CHANGE_REFUSED]");
-    expect(go.stdout).toContain(narrower);
-    expect(go.stdout).toMatch(/hint: Ways out: .*--full-drop/);
+    expect(go.stderr).toContain("✗ flow load, entity orders failed");
+    expect(go.stderr).toContain("[SCHEMA_CHANGE_REFUSED]");
+    expect(go.stderr).toContain(narrower);
+    expect(go.stderr).toMatch(/hint: Ways out: .*--full-drop/);
     expect(go.stdout).not.toContain(" columns: ");
     const failed = JSON.parse(hygge(["go", "--json"], { cwd: dir }).stdout);
     expect(failed.exitCode).toBe(1);

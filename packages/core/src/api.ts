@@ -11,7 +11,8 @@ import { errorMessage, withContext } from "./errors.js";
 import { createContext, Factory } from "./factory.js";
 import type { FlowEvent } from "./flow/events.js";
 import { lookbackSince } from "./flow/lookback.js";
-import { type EntityRun, type ProjectPlan, planProject } from "./project/plan.js";
+import { planProjectWithDiscovery } from "./project/discover-entities.js";
+import type { EntityRun, ProjectPlan } from "./project/plan.js";
 import { type RunFilter, selectRuns } from "./project/select.js";
 import type { ProjectSources } from "./project/sources.js";
 import { Registry } from "./registry.js";
@@ -46,22 +47,43 @@ export interface PreparedProject {
   runs: ProjectPlan["runs"];
 }
 
-/** Validates a project and selects the runs: everything `go` does before moving data. */
-export function prepareProject(
-  options: Omit<ProjectRunOptions, "signal" | "onEvent" | "journal">,
-): PreparedProject {
+/**
+ * Validates a project and selects the runs: everything `go` does before moving data. Flows with
+ * `entities:` patterns ask their home what it holds (the connection pools this opens are closed
+ * before it returns); a project without patterns opens nothing.
+ */
+export async function prepareProject(
+  options: Omit<ProjectRunOptions, "onEvent" | "journal">,
+): Promise<PreparedProject> {
   const registry = new Registry(options.plugins);
   const project = options.overrides?.length
     ? applyOverrides(options.project, options.overrides)
     : options.project;
-  const plan = planProject(project, registry, { sources: options.sources, runType: options.runType });
+  const projectDir = path.resolve(options.projectDir ?? process.cwd());
+  const resources = new RunResources();
+  let plan: ProjectPlan;
+  try {
+    plan = await planProjectWithDiscovery(project, registry, {
+      sources: options.sources,
+      runType: options.runType,
+      projectDir,
+      resources,
+      logger: options.logger,
+      signal: options.signal,
+    });
+  } finally {
+    await resources.closeAll({ timeoutMs: DISCOVERY_CLOSE_MS });
+  }
   const runs = selectRuns(plan.runs, options);
-  return { registry, plan, runs, projectDir: path.resolve(options.projectDir ?? process.cwd()) };
+  return { registry, plan, runs, projectDir };
 }
+
+/** Bound on closing the pools discovery opened (the project's own `close` timeout is not known yet). */
+const DISCOVERY_CLOSE_MS = 60_000;
 
 /** Runs a project (or the selected flows/entities of it) and returns the summary. */
 export async function runProject(options: ProjectRunOptions): Promise<RunSummary> {
-  const prepared = prepareProject(options);
+  const prepared = await prepareProject(options);
   return runPlan({
     registry: prepared.registry,
     plan: prepared.plan,
@@ -110,14 +132,21 @@ export interface DryRunEntry {
   onSchemaChange?: OnSchemaChange;
   /** The native engine configured (`engine:`), described; whether it runs is decided when the run starts. */
   engine?: string;
+  /** The `entities:` pattern (`sales.*`) that brought this entity in; unset for entities listed by name. */
+  pattern?: string;
 }
 
 /**
  * What `go` would do, per entity; creates, changes and writes nothing. File homes read what they
  * need to show their schema (a Parquet footer, a CSV or NDJSON sample); databases are not opened.
  */
-export async function dryRun(options: Omit<ProjectRunOptions, "signal" | "onEvent">): Promise<DryRunEntry[]> {
-  const prepared = prepareProject(options);
+export async function dryRun(
+  options: Omit<ProjectRunOptions, "signal" | "onEvent"> & {
+    /** The project as `prepareProject` returned it: not planned (nor its patterns discovered) again. */
+    prepared?: PreparedProject;
+  },
+): Promise<DryRunEntry[]> {
+  const prepared = options.prepared ?? (await prepareProject(options));
   const factory = new Factory(prepared.registry);
   const resources = new RunResources();
   const entries: DryRunEntry[] = [];
@@ -131,7 +160,7 @@ export async function dryRun(options: Omit<ProjectRunOptions, "signal" | "onEven
 }
 
 async function dryRunEntry(
-  prepared: ReturnType<typeof prepareProject>,
+  prepared: PreparedProject,
   factory: Factory,
   resources: RunResources,
   run: EntityRun,
@@ -151,6 +180,7 @@ async function dryRunEntry(
     store: factory.describe("store", run.store, ctx),
     runType: run.runType,
     watermarkColumn: run.watermark?.column,
+    ...(run.pattern ? { pattern: run.pattern } : {}),
     ...(run.engine ? { engine: describeEngine(prepared, run.engine) } : {}),
     ...(await resumeFrom(run, options.journal)),
     ...(run.runType === "full_drop"
@@ -162,10 +192,7 @@ async function dryRunEntry(
   };
 }
 
-function describeEngine(
-  prepared: ReturnType<typeof prepareProject>,
-  engine: NonNullable<EntityRun["engine"]>,
-) {
+function describeEngine(prepared: PreparedProject, engine: NonNullable<EntityRun["engine"]>) {
   try {
     return prepared.registry.engine(engine.type).definition.describe?.(engine.options) ?? engine.type;
   } catch {

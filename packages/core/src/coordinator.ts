@@ -40,6 +40,11 @@ export interface CoordinatorOptions {
   concurrency?: number;
   continueOnError?: boolean;
   signal?: AbortSignal;
+  /**
+   * A signal of one entity's own, next to `signal`: aborts that entity only (e.g. its claim was
+   * lost to another process), the others go on.
+   */
+  entitySignal?: (run: EntityRun) => AbortSignal | undefined;
   onEvent?: (event: FlowEvent) => void;
   logger?: Logger;
   journal?: RunJournal;
@@ -124,7 +129,7 @@ async function runOne(
       primaryKey: run.primaryKey,
       onSchemaChange: run.onSchemaChange,
       since,
-      signal: options.signal,
+      signal: entitySignal(options, run),
       onEvent: options.onEvent,
       queueSize: options.plan.options.queueSize,
       retry: { retries: options.plan.options.retries, delayMs: options.plan.options.retryDelayMs },
@@ -149,6 +154,12 @@ async function runOne(
       error: err,
     };
   }
+}
+
+function entitySignal(options: CoordinatorOptions, run: EntityRun): AbortSignal | undefined {
+  const own = options.entitySignal?.(run);
+  if (!own) return options.signal;
+  return options.signal ? AbortSignal.any([options.signal, own]) : own;
 }
 
 function emptyReport(

@@ -124,16 +124,29 @@ export {
 } from "./flow/timeouts.js";
 export { compareCodePoints, WatermarkTracker, watermarkKind } from "./flow/watermark.js";
 export { fsyncDir, writeFileAtomic } from "./journal/atomic-write.js";
+export {
+  type ClaimOptions,
+  type ClaimTarget,
+  claimEntities,
+  claimFile,
+  type HeldClaims,
+  type HeldElsewhere,
+} from "./journal/claims.js";
 export { FileJournal, type JournalRecord, type JournalWatermark } from "./journal/file-journal.js";
 export {
   acquireLock,
   acquireLockFile,
   type HeldLock,
   LOCK_DEFAULTS,
+  type LockedDetails,
+  type LockHolder,
   type LockOptions,
   type ProjectLock,
 } from "./journal/lock.js";
+export { type DiscoveryScope, discoverFlows, planProjectWithDiscovery } from "./project/discover-entities.js";
 export { entityPatternMatcher, isEntityPattern } from "./project/entity-patterns.js";
+export { type FlowDiscovery, type PatternEntity, splitEntityPatterns } from "./project/expand.js";
+export { mergeLevels } from "./project/merge-levels.js";
 export {
   type BlockPlan,
   configError,

@@ -45,18 +45,18 @@ describe("planning a project", () => {
           },
           entities: ["users", { name: "orders", store: { fail_on_commit: true }, run_type: "full_drop" }],
         },
-        single: { home: { type: "memory" }, store: { type: "memory" } },
+        single: { home: { type: "memory" }, store: { type: "memory" }, entities: ["single"] },
       }),
       registry(),
     );
-    expect(plan.runs.map((r) => r.id)).toEqual(["sales.users", "sales.orders", "single"]);
+    expect(plan.runs.map((r) => r.id)).toEqual(["sales.users", "sales.orders", "single.single"]);
     const [users, orders, single] = plan.runs;
     expect(users!.store.options).toEqual({ dataset: "dst", delay_ms: 2 });
     expect(users!.runType).toBe("incremental");
     expect(users!.watermark).toEqual({ column: "ts", primaryKey: ["id"] });
     expect(orders!.store.options).toEqual({ dataset: "dst", delay_ms: 2, fail_on_commit: true });
     expect(orders!.runType).toBe("full_drop");
-    expect(single!.entity).toBeUndefined();
+    expect(single!.entity).toBe("single");
   });
 
   it("the most specific level's key wins: an entity's watermark key over a flow-wide primary_key", () => {
@@ -84,7 +84,9 @@ describe("planning a project", () => {
   it("names the file and key of an unknown key, with the closest valid key", () => {
     const found = issues(() =>
       planProject(
-        project({ sales: { home: { type: "memory", batch_sise: 10 }, store: { type: "memory" } } }),
+        project({
+          sales: { home: { type: "memory", batch_sise: 10 }, store: { type: "memory" }, entities: ["a"] },
+        }),
         registry(),
         { sources: { project: "hygge.yml", flows: { sales: "flows/sales/flow.yml" } } },
       ),
@@ -196,7 +198,10 @@ describe("planning a project", () => {
 
   it("an unknown type names the flow, the type and the loaded plugins", () => {
     const found = issues(() =>
-      planProject(project({ a: { home: { type: "parqet" }, store: { type: "memory" } } }), registry()),
+      planProject(
+        project({ a: { home: { type: "parqet" }, store: { type: "memory" }, entities: ["a"] } }),
+        registry(),
+      ),
     );
     expect(found).toEqual([
       expect.objectContaining({
@@ -222,19 +227,23 @@ describe("planning a project", () => {
   it("refuses a run type the store does not declare, and merge without a key", () => {
     const found = issues(() =>
       planProject(
-        project({ a: { home: { type: "memory" }, store: { type: "memory" }, run_type: "merge" } }),
+        project({
+          a: { home: { type: "memory" }, store: { type: "memory" }, run_type: "merge", entities: ["a"] },
+        }),
         registry(),
       ),
     ) as { message: string }[];
     expect(found.map((i) => i.message)).toEqual([
-      'store type "memory" does not support run_type merge (entity a)',
-      "run_type merge needs a primary_key (entity a)",
+      'store type "memory" does not support run_type merge (entity a.a)',
+      "run_type merge needs a primary_key (entity a.a)",
     ]);
   });
 
   it("forces a run type for every entity when asked (--full-drop / --incremental)", () => {
     const plan = planProject(
-      project({ a: { home: { type: "memory" }, store: { type: "memory" }, run_type: "incremental" } }),
+      project({
+        a: { home: { type: "memory" }, store: { type: "memory" }, run_type: "incremental", entities: ["a"] },
+      }),
       registry(),
       {
         runType: "full_drop",
@@ -276,6 +285,7 @@ describe("values from the environment", () => {
           a: {
             home: { type: "typed", port: "${PORT}", ssl: "${SSL}", password: "${PASS}" },
             store: { type: "memory" },
+            entities: ["a"],
           },
         },
         { options: { concurrency: "${CONC}" as never } },
@@ -288,7 +298,11 @@ describe("values from the environment", () => {
     const bad = issues(() =>
       planProject(
         project({
-          a: { home: { type: "typed", port: "fivethousand", password: "x" }, store: { type: "memory" } },
+          a: {
+            home: { type: "typed", port: "fivethousand", password: "x" },
+            store: { type: "memory" },
+            entities: ["a"],
+          },
         }),
         reg,
       ),

@@ -53,7 +53,7 @@ describe("timeouts: configuration", () => {
             defaults: { timeouts: { open: "3m" } },
             entities: ["a", { name: "b", timeouts: { open: "none", notice: "500ms" } }],
           },
-          g: { home: { type: "memory", dataset: "src" }, store: { type: "memory" } },
+          g: { home: { type: "memory", dataset: "src" }, store: { type: "memory" }, entities: ["c"] },
         },
       },
       registry(),
@@ -99,7 +99,7 @@ describe("timeouts: configuration", () => {
 
   it("accepts a duration from --var or the environment (a string of digits is seconds)", () => {
     const base: ProjectConfig = {
-      flows: { f: { home: { type: "memory", dataset: "src" }, store: { type: "memory" } } },
+      flows: { f: { home: { type: "memory", dataset: "src" }, store: { type: "memory" }, entities: ["a"] } },
     };
     const plan = planProject(applyOverrides(base, ["flow.f.timeouts.commit=45"]), registry());
     expect(plan.runs[0]!.timeouts).toEqual({ commit: 45_000 });

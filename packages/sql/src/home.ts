@@ -1,9 +1,11 @@
 import type { CheckResult, CreateContext, Home, ReadContext } from "@hygge/core";
 import type { RecordBatch, Schema } from "apache-arrow";
 import { type ConnectionHandle, resolveConnection, type SqlType } from "./connection.js";
-import type { SqlSession } from "./dialect.js";
+import type { SqlSession, Statement } from "./dialect.js";
 import { abortError, sqlError } from "./errors.js";
+import { mssqlEstimate, mssqlEstimates } from "./mssql/mssql-estimate.js";
 import type { SqlHomeOptions } from "./options.js";
+import { postgresEstimate } from "./postgres/postgres-estimate.js";
 import { displayTable, parseTableRef, substituteEntity, type TableRef } from "./table-ref.js";
 
 /** What a home reads: a table, or a query whose `{entity}` became a quoted identifier. */
@@ -37,8 +39,6 @@ export class SqlHome implements Home {
   }
 
   async *read(ctx: ReadContext): AsyncIterable<RecordBatch> {
-    const since = ctx.watermark?.since;
-    const sql = this.connection.dialect.sql;
     const session = await this.connection.session();
     this.sessions.add(session);
     // The engine may stop waiting for a `next()` stuck on I/O: the read's connection is then
@@ -50,18 +50,62 @@ export class SqlHome implements Home {
     let clean = false;
     try {
       if (ctx.signal.aborted) throw abortError(ctx.signal);
-      let codePoint = false;
-      if (since?.kind === "string" && this.source.table && sql.codePointColumn) {
-        const [row] = await session.query(sql.codePointColumn(this.source.table, since.column));
-        codePoint = row?.codepoint === true;
-      }
-      const statement = sql.select(this.source, this.options.columns, since, { codePoint });
+      const statement = await this.statement(session, ctx);
       yield* session.stream(statement, { batchSize: this.options.batch_size, signal: ctx.signal });
       clean = true;
     } catch (error) {
       throw sqlError(
         error,
         this.connection.errorContext(`reading ${this.what}`, this.what),
+        "HOME_READ_FAILED",
+      );
+    } finally {
+      ctx.signal.removeEventListener("abort", onAbort);
+      this.sessions.delete(session);
+      session.release(!clean);
+    }
+  }
+
+  /** The SELECT `read` runs: the watermark's bound, and code-point order for a string one. */
+  private async statement(session: SqlSession, ctx: ReadContext): Promise<Statement> {
+    const since = ctx.watermark?.since;
+    const sql = this.connection.dialect.sql;
+    let codePoint = false;
+    if (since?.kind === "string" && this.source.table && sql.codePointColumn) {
+      const [row] = await session.query(sql.codePointColumn(this.source.table, since.column));
+      codePoint = row?.codepoint === true;
+    }
+    return sql.select(this.source, this.options.columns, since, { codePoint });
+  }
+
+  /**
+   * Rows `read` will produce, from the database's statistics, never by counting (progress bars;
+   * see postgresEstimate, mssqlEstimate). A read from a watermark is estimated as filtered, or not
+   * at all: never as the whole table. The engine bounds it (`timeouts.estimate`) and treats a
+   * failure as no estimate; a cancelled run ends it (close()).
+   */
+  async estimateRows(ctx: ReadContext): Promise<number | undefined> {
+    const filtered = ctx.watermark?.since !== undefined;
+    const postgres = this.connection.dialect.type === "postgres";
+    if (!postgres && !mssqlEstimates(this.source, filtered)) return undefined;
+    const session = await this.connection.session();
+    this.sessions.add(session);
+    const onAbort = () => {
+      if (session.busy) void session.abandon();
+    };
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    let clean = false;
+    try {
+      if (ctx.signal.aborted) throw abortError(ctx.signal);
+      const estimate = postgres
+        ? await postgresEstimate(session, this.source, await this.statement(session, ctx), filtered)
+        : await mssqlEstimate(session, this.source.table!);
+      clean = true;
+      return estimate;
+    } catch (error) {
+      throw sqlError(
+        error,
+        this.connection.errorContext(`estimating the rows of ${this.what}`, this.what),
         "HOME_READ_FAILED",
       );
     } finally {

@@ -34,6 +34,8 @@ const home = (type: SqlType) => ({
   options: sqlHomeOptions,
   create: (o: SqlHomeOptions, ctx: CreateContext) => createSqlHome(type, o, ctx),
   describe: (o: SqlHomeOptions, ctx: CreateContext) => describeBlock(type, o, ctx),
+  // An entity's `query:` replaces the flow's `table:` (and the other way round).
+  alternatives: [["table", "query"]] as const,
   discoverOptions: sqlDiscoverOptions,
   discover: (o: SqlDiscoverOptions, ctx: CreateContext, request: DiscoverRequest) =>
     discoverSql(type, type === "postgres" ? postgresCatalogue : mssqlCatalogue, o, ctx, request),

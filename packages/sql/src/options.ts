@@ -248,42 +248,43 @@ export type MssqlConnectionOptions = z.output<typeof mssqlConnectionOptions>;
 
 const identifier = z.string().min(1).max(128);
 
+/** The keys of a `home:` block of `type: postgres` / `type: mssql` (before its rules). */
+export const sqlHomeFields = z.strictObject({
+  connection: z.string().min(1).describe("The database: a connection of hygge.yml (type postgres or mssql)."),
+  /** Table to read, optionally schema-qualified (`sales.orders`); `{entity}` is replaced. */
+  table: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Table (or view) to read, optionally schema-qualified: sales.orders, or sales.{entity}. Default, when query is not set either: {entity}, the entity's own name (entities: [sales.orders]).",
+    ),
+  /** A SELECT to read instead of a table; `{entity}` is replaced (as a quoted identifier). */
+  query: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A SELECT to read instead of a table, e.g. select * from sales.{entity} where region = 'EU'; {entity} is replaced as a quoted identifier. Set table or query, not both.",
+    ),
+  columns: z
+    .array(identifier)
+    .min(1)
+    .optional()
+    .describe("Read only these columns, e.g. [id, amount, updated_at]. Default: every column."),
+  batch_size: positiveInt
+    .max(1_000_000)
+    .default(10_000)
+    .describe("Rows per Arrow batch (default 10000, at most 1000000)."),
+});
+
 /** `home:` block of `type: postgres` / `type: mssql`. */
-export const sqlHomeOptions = z
-  .strictObject({
-    connection: z
-      .string()
-      .min(1)
-      .describe("The database: a connection of hygge.yml (type postgres or mssql)."),
-    /** Table to read, optionally schema-qualified (`sales.orders`); `{entity}` is replaced. */
-    table: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "Table (or view) to read, optionally schema-qualified: sales.orders, or sales.{entity}. Set table or query.",
-      ),
-    /** A SELECT to read instead of a table; `{entity}` is replaced (as a quoted identifier). */
-    query: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "A SELECT to read instead of a table, e.g. select * from sales.{entity} where region = 'EU'; {entity} is replaced as a quoted identifier. Set table or query.",
-      ),
-    columns: z
-      .array(identifier)
-      .min(1)
-      .optional()
-      .describe("Read only these columns, e.g. [id, amount, updated_at]. Default: every column."),
-    batch_size: positiveInt
-      .max(1_000_000)
-      .default(10_000)
-      .describe("Rows per Arrow batch (default 10000, at most 1000000)."),
+export const sqlHomeOptions = sqlHomeFields
+  .refine((o) => o.table === undefined || o.query === undefined, {
+    message: "set one of table or query, not both",
   })
-  .refine((o) => (o.table === undefined) !== (o.query === undefined), {
-    message: "set exactly one of table or query",
-  });
+  // Neither: the entity's own name is the table (`entities: [sales.orders]`, or a pattern).
+  .transform((o) => (o.table === undefined && o.query === undefined ? { ...o, table: "{entity}" } : o));
 export type SqlHomeOptions = z.output<typeof sqlHomeOptions>;
 
 /** `store:` block of `type: postgres` / `type: mssql`. */

@@ -34,6 +34,12 @@ describe("plugin object", () => {
     expect(
       plugin.homes.postgres.options.safeParse({ connection: "w", table: "t", query: "SELECT 1" }).success,
     ).toBe(false);
+    // Neither table nor query: the entity's own name is the table.
+    expect(plugin.homes.mssql.options.parse({ connection: "w" })).toMatchObject({ table: "{entity}" });
+    expect(plugin.homes.postgres.options.parse({ connection: "w", query: "SELECT 1" })).not.toHaveProperty(
+      "table",
+    );
+    expect(plugin.homes.postgres.alternatives).toEqual([["table", "query"]]);
     expect(plugin.stores.mssql.options.safeParse({ connection: "w", table: "t" }).success).toBe(true);
     expect(
       plugin.connections.postgres.options.safeParse({ database: "d", user: "u", pasword: "x" }).success,

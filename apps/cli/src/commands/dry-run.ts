@@ -39,9 +39,12 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
     return;
   }
   const c = colorsFor(process.stdout);
-  const sampled = entries.some((e) => e.schema || e.schemaError);
+  const read = [
+    entries.some((e) => e.schema || e.schemaError) && "file homes read a footer or a sample for their schema",
+    entries.some((e) => e.pattern) && "homes listed what they hold for entities: patterns",
+  ].filter(Boolean);
   out(
-    `${c.bold("dry run")}: project ${project}, ${entries.length} entit${entries.length === 1 ? "y" : "ies"} would run; ${sampled ? "nothing was written (file homes read a footer or a sample for their schema)" : "nothing was opened, read or written"}`,
+    `${c.bold("dry run")}: project ${project}, ${entries.length} entit${entries.length === 1 ? "y" : "ies"} would run; ${read.length > 0 ? `nothing was written (${read.join("; ")})` : "nothing was opened, read or written"}`,
   );
   const rows = entries.map((e) => [
     e.id,
@@ -56,6 +59,7 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
       (cell, r) => (r === 0 ? c.dim(cell) : cell),
     ).join("\n"),
   );
+  for (const line of patternLines(entries)) out(line);
   for (const e of entries) {
     if (e.schema)
       out(`${e.id} reads: ${e.schema.map((f) => `${f.name} ${f.type}`).join(", ") || "(no columns)"}`);
@@ -94,4 +98,15 @@ export function printDryRun(project: string, entries: DryRunEntry[], json: boole
       ),
     );
   }
+}
+
+/** `sales: "sales.*" → sales.orders, sales.customers (2)`: every entity a pattern brought in, per flow. */
+function patternLines(entries: readonly DryRunEntry[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const e of entries) {
+    if (!e.pattern) continue;
+    const key = `${e.flow}: "${e.pattern}"`;
+    groups.set(key, [...(groups.get(key) ?? []), e.entity ?? e.id]);
+  }
+  return [...groups].map(([key, names]) => `${key} → ${names.join(", ")} (${names.length})`);
 }

@@ -1,23 +1,24 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { acquireLock, FileJournal, HyggeError, type RunJournal } from "@hygge/core";
+import { type ClaimTarget, claimEntities, FileJournal, HyggeError, type RunJournal } from "@hygge/core";
 import { redactText } from "../io.js";
 import type { ProjectSetup } from "./setup.js";
 
-/** What a run holds while it runs: the journal it records into and the project lock. */
+/** What a run holds while it runs: the journal it records into and its claims on the entities it runs. */
 export interface RunSession {
   journal?: RunJournal;
   release(): Promise<void>;
 }
 
 export interface RunSessionOptions {
-  lock: boolean;
+  /** The entities the run claims before it starts any; none (--dry-run) takes no claim. */
+  claim?: readonly ClaimTarget[];
   /**
-   * Called once if the project lock stops being this run's while it runs (the lock file was
+   * Called once per entity whose claim stops being this run's while it runs (the claim file was
    * removed, or taken over by another process after this one's heartbeat went stale), with a
-   * LOCKED error to abort the run with: two runs must never keep writing the same project.
+   * LOCKED error to abort that entity with: two runs must never write the same entity.
    */
-  onLockLost?: (error: HyggeError) => void;
+  onClaimLost?: (target: ClaimTarget, error: HyggeError) => void;
 }
 
 /** The project's state folder (journal and lock): `journal.path`, `.hygge` by default, or none with `journal: false`. */
@@ -33,34 +34,37 @@ export function openJournal(setup: ProjectSetup): FileJournal | undefined {
 }
 
 /**
- * The one place where the journal and the project lock plug into `hygge go`. `lock: false` for
- * --dry-run, which only reads the journal's resume points and creates no file. With
- * `journal: false` there is no journal, but the lock still lives in `.hygge/`.
+ * The one place where the journal and the entity claims plug into `hygge go`. Without `claim`
+ * (--dry-run) nothing is claimed and no file is created: the run only reads the journal's resume
+ * points. With `journal: false` there is no journal, but the claims still live in `.hygge/locks/`.
+ * Claims are per (flow, entity), not per project: two runs of different entities (two cron jobs
+ * of two flows) run side by side; a run that selects an entity another run holds is refused
+ * whole, before it starts anything (claimEntities).
  */
 export async function openRunSession(setup: ProjectSetup, options: RunSessionOptions): Promise<RunSession> {
   const journal = openJournal(setup);
-  if (!options.lock) return { journal, async release() {} };
   const lockDir = stateDir(setup) ?? path.resolve(setup.project.projectDir, ".hygge");
-  const file = path.join(lockDir, "lock");
-  // The lock file is readable by others and shown in their LOCKED errors: never put a secret in it.
-  const lock = await acquireLock(lockDir, redactText(`hygge ${process.argv.slice(2).join(" ")}`), {
-    onLost: (reason) => options.onLockLost?.(lockLostError(file, reason)),
+  if (!options.claim) return { journal, async release() {} };
+  // Claim files are readable by others and shown in their LOCKED errors: never put a secret in one.
+  const claims = await claimEntities(lockDir, options.claim, {
+    command: redactText(`hygge ${process.argv.slice(2).join(" ")}`),
+    onLost: (target, file, reason) => options.onClaimLost?.(target, claimLostError(target, file, reason)),
   });
-  return { journal, release: () => lock.release() };
+  return { journal, release: () => claims.release() };
 }
 
-/** The error a run is aborted with once its project lock is gone: what happened, who holds it now, what to do. */
-export function lockLostError(file: string, reason: string): HyggeError {
+/** The error an entity is aborted with once its claim is gone: what happened, who holds it now, what to do. */
+export function claimLostError(target: ClaimTarget, file: string, reason: string): HyggeError {
   const holder = currentHolder(file);
   const taken = /^taken over by /.test(reason);
   return new HyggeError(
     "LOCKED",
-    `the project lock was lost while this run was writing (${reason}${taken && holder ? `: ${holder}` : ""}); stopping so that two runs never write the same project`,
+    `the claim on entity ${target.id} was lost while this run was writing it (${reason}${taken && holder ? `: ${holder}` : ""}); stopping it so that two runs never write the same entity`,
     {
       subject: file,
       hint: taken
-        ? "Another hygge run now holds this project: let it finish, then run again. Nothing was published by the entities stopped here."
-        : "Something removed the lock file while hygge ran (do not delete .hygge/lock by hand while a run is going). Nothing was published by the entities stopped here: run again.",
+        ? `Another hygge run now holds ${target.id}: let it finish, then run again. Nothing was published by the entity stopped here.`
+        : `Something removed the claim file while hygge ran (do not delete files under .hygge/locks/ by hand while a run is going). Nothing was published by the entity stopped here: run again.`,
     },
   );
 }

@@ -5,7 +5,7 @@ import {
   prepareProject,
   type RunType,
 } from "@hygge/core";
-import { addSecrets } from "../io.js";
+import { addSecrets, colorsFor, err } from "../io.js";
 import { impliedPlugins, type LoadedPlugin, loadPlugins } from "../plugins/resolve.js";
 import { type LoadedProject, loadProject, relocateEntityIssues } from "../project/load.js";
 
@@ -18,6 +18,7 @@ export interface ProjectSetup {
 export async function setupProject(projectOption: string | undefined): Promise<ProjectSetup> {
   const project = await loadProject(projectOption);
   addSecrets(project.secrets);
+  for (const warning of project.warnings) err(colorsFor(process.stderr).yellow(`warning: ${warning}`));
   const entries = project.config.plugins ?? impliedPlugins(project.config);
   const plugins = await loadPlugins(entries, project.projectDir);
   return { project, plugins };
@@ -30,13 +31,16 @@ export interface SelectOptions {
   runType?: RunType;
 }
 
-/** Validates the project with core and selects the runs; config issues point at the right files. */
-export function prepare(setup: ProjectSetup, select: SelectOptions = {}): PreparedProject {
+/**
+ * Validates the project with core and selects the runs; config issues point at the right files.
+ * Flows with `entities:` patterns ask their home what it holds here.
+ */
+export async function prepare(setup: ProjectSetup, select: SelectOptions = {}): Promise<PreparedProject> {
   const { project } = setup;
   const overrides = select.overrides ?? [];
   try {
     if (overrides.length > 0) addSecrets(collectSecrets(applyOverrides(project.config, overrides)));
-    return prepareProject({
+    return await prepareProject({
       project: project.config,
       plugins: setup.plugins.map((p) => p.plugin),
       projectDir: project.projectDir,

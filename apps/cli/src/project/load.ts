@@ -30,6 +30,8 @@ export interface LoadedProject {
   secrets: Set<string>;
   /** `<flow>.<index>` → entity file, to point config issues at the right file. */
   entityFiles: Map<string, string>;
+  /** What was skipped and why (an empty folder under flows/), for stderr. */
+  warnings: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -79,9 +81,17 @@ export async function loadProject(
     ]);
   }
   const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
   for (const flowName of isDir(flowsDir) ? listDirs(flowsDir) : []) {
     const flowDir = path.join(flowsDir, flowName);
     const flowPath = YAML_EXT.map((ext) => path.join(flowDir, `flow${ext}`)).find((f) => fs.existsSync(f));
+    if (!flowPath && isEmptyDir(flowDir)) {
+      // A flow being set up (or one left behind): nothing to run, nothing to guess.
+      warnings.push(
+        `skipped ${displayPath(flowDir)}: an empty folder, not a flow (add flow.yml to make it one, or remove it)`,
+      );
+      continue;
+    }
     if (!flowPath) {
       issues.push({
         file: displayPath(flowDir),
@@ -126,7 +136,7 @@ export async function loadProject(
   const config = { ...root, flows } as ProjectConfig;
   if (Object.keys(flows).length === 0 && root.flows === undefined) delete config.flows;
   collectSecrets(config, secrets);
-  return { file: found.file, projectDir: found.dir, config, sources, secrets, entityFiles };
+  return { file: found.file, projectDir: found.dir, config, sources, secrets, entityFiles, warnings };
 }
 
 /** Points issues about `entities[i]` of a flow at the entity's own file when it has one. */
@@ -250,6 +260,8 @@ const listDirs = (dir: string) =>
     .filter((d) => d.isDirectory() && !d.name.startsWith("."))
     .map((d) => d.name)
     .sort();
+/** Nothing inside but hidden entries (`.gitkeep`, `.DS_Store`). */
+const isEmptyDir = (dir: string) => fs.readdirSync(dir).every((name) => name.startsWith("."));
 const listYaml = (dir: string) =>
   fs
     .readdirSync(dir, { withFileTypes: true })

@@ -2,8 +2,8 @@ import type { FlowEvent, Logger } from "@hygge/core";
 import { describeError } from "@hygge/core";
 import { isInteractive } from "../io.js";
 import { watermarkValueText } from "../watermark-text.js";
-import { formatCount, formatDuration, formatRate, timestamp } from "./format.js";
-import { ttyProgress } from "./progress-tty.js";
+import { formatCount, formatDuration, formatEta, formatRate, timestamp } from "./format.js";
+import { etaMs, ttyProgress } from "./progress-tty.js";
 
 /** Draws progress events; the Coordinator never knows how. */
 export interface Progress {
@@ -43,12 +43,15 @@ const plainLine = (stream: NodeJS.WriteStream, text: string) => stream.write(`${
 function plainProgress(stream: NodeJS.WriteStream, verbose: boolean): Progress {
   const everyMs = verbose ? 1000 : 10_000;
   const lastPrinted = new Map<string, number>();
+  /** `elapsedMs` of each entity's `start`: the ETA's rate counts from there. */
+  const started = new Map<string, number>();
   const line = (text: string) => plainLine(stream, text);
   return {
     event(e) {
       switch (e.type) {
         case "start":
           lastPrinted.set(e.id, Date.now());
+          started.set(e.id, e.elapsedMs);
           line(
             `${e.id}: started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}` +
               (e.estimatedRows !== undefined ? `, about ${formatCount(e.estimatedRows)} rows` : "") +
@@ -59,9 +62,13 @@ function plainProgress(stream: NodeJS.WriteStream, verbose: boolean): Progress {
           const last = lastPrinted.get(e.id) ?? 0;
           if (Date.now() - last < everyMs) break;
           lastPrinted.set(e.id, Date.now());
-          const of = e.estimatedRows ? ` of ${formatCount(e.estimatedRows)}` : "";
+          // An estimate, not a count: "of about", and a time left only while rows remain.
+          const of = e.estimatedRows ? ` of about ${formatCount(e.estimatedRows)}` : "";
+          const { id, rows, elapsedMs, estimatedRows: estimated } = e;
+          const eta = etaMs({ id, rows, elapsedMs, estimated, startedMs: started.get(id) ?? 0 });
           line(
-            `${e.id}: ${formatCount(e.rows)}${of} rows, ${formatRate(e.rows, e.elapsedMs)} rows/s, ${formatDuration(e.elapsedMs)}`,
+            `${e.id}: ${formatCount(e.rows)}${of} rows, ${formatRate(e.rows, e.elapsedMs)} rows/s, ${formatDuration(e.elapsedMs)}` +
+              (eta !== undefined ? `, about ${formatEta(eta)} left` : ""),
           );
           break;
         }

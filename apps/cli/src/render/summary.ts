@@ -1,8 +1,8 @@
 import path from "node:path";
 import { describeError, type FlowReport, type HyggeErrorCode, type RunSummary } from "@hygge/core";
-import type { Colors } from "../io.js";
+import { type Colors, colorsFor, err, out } from "../io.js";
 import { displayPath } from "../project/find.js";
-import { formatCount, formatDuration, formatRate, table } from "./format.js";
+import { formatCount, formatDuration, formatRate, table, wrapWords } from "./format.js";
 import { changedColumns } from "./schema-change.js";
 
 /** What to do next, per error code, when the plugin gave no hint. */
@@ -35,8 +35,11 @@ export function settledIn(locations: readonly string[]): string {
 /** The status cell: a run stopped while committing may have published, so it is not called FAIL. */
 const label = (f: FlowReport) => (f.error?.code === "COMMIT_UNKNOWN" ? "UNKNOWN" : f.status.toUpperCase());
 
-/** The summary table, totals and, for every failure, which flow and entity, why and what to do. */
-export function renderSummary(summary: RunSummary, c: Colors): string {
+/**
+ * The summary table, totals and, unless `failures: false`, for every failure which flow and entity,
+ * why and what to do (printSummary sends those to stderr instead: renderFailures).
+ */
+export function renderSummary(summary: RunSummary, c: Colors, options: { failures?: boolean } = {}): string {
   const lines: string[] = [];
   const header = ["flow", "entity", "status", "rows", "duration", "rows/s", "settled in"];
   const rows = summary.flows.map((f) => [
@@ -69,14 +72,40 @@ export function renderSummary(summary: RunSummary, c: Colors): string {
   const changed = summary.flows.filter((f) => f.schemaChange);
   if (changed.length > 0) lines.push("", ...changed.map((f) => changedColumns(f.id, f.schemaChange!)));
   lines.push(...engineLines(summary.flows, c));
-  const failed = summary.flows.filter((f) => f.status === "fail");
-  for (const f of failed) lines.push("", ...failureLines(f, c));
+  if (options.failures !== false) {
+    const failures = renderFailures(summary, c);
+    if (failures) lines.push(failures);
+  }
   const skipped = summary.flows.filter((f) => f.status === "skip");
   if (skipped.length > 0) {
     const why = skipped[0]!.error?.message.replace(/^not started: /, "") ?? "not started";
     lines.push("", c.yellow(`skipped (${why}): ${skipped.map((f) => f.id).join(", ")}`));
   }
   return lines.join("\n");
+}
+
+/**
+ * For every failed entity: which flow and entity, why and what to do, or "" when none failed. On a
+ * terminal (`width`), long lines are wrapped at spaces, whole: an error is never cut.
+ */
+export function renderFailures(summary: RunSummary, c: Colors, width?: number): string {
+  const lines: string[] = [];
+  for (const f of summary.flows.filter((f) => f.status === "fail")) lines.push("", ...failureLines(f, c));
+  if (lines.length === 0) return "";
+  return (width ? lines.flatMap((l) => wrapWords(l, width)) : lines).join("\n");
+}
+
+/**
+ * The human summary of `hygge go`: the table and totals on stdout (the run's record), each
+ * failure's error lines on stderr, so `hygge go > run.log 2> errors.log` keeps them apart and
+ * errors.log stays empty when every entity passed.
+ */
+export function printSummary(summary: RunSummary): void {
+  out(renderSummary(summary, colorsFor(process.stdout), { failures: false }));
+  const width = process.stderr.isTTY ? Math.max(20, (process.stderr.columns || 80) - 1) : undefined;
+  const failures = renderFailures(summary, colorsFor(process.stderr), width);
+  // A blank line parts them on a terminal; a file of errors starts with the first.
+  if (failures) err(process.stderr.isTTY ? failures : failures.replace(/^\n/, ""));
 }
 
 /** Which entities ran on the native engine (`engine:`), and why the others did not: once each. */

@@ -195,7 +195,7 @@ export const flowSchema = z.strictObject({
     .array(z.union([entitySchema.shape.name, entitySchema]))
     .optional()
     .describe(
-      "The entities (tables, file sets) the flow moves, each one run: names (`[orders, customers]`) or objects with a name and their own settings. Files in entities/ add to or refine this list.",
+      "The entities (tables, file sets) the flow moves, each one run: names (`[orders, customers]`), objects with a name and their own settings, or patterns (`sales.*`, `!sales.tmp_*` to exclude) matched against what the home holds when the plan is built. At least one. Files in entities/ add to or refine this list.",
     ),
   enabled: z.boolean().optional().describe(DESCRIPTIONS.enabled),
   timeouts: timeoutsSchema.optional().describe(DESCRIPTIONS.timeouts),

@@ -43,6 +43,12 @@ export interface HomeDefinition<S extends z.ZodType = z.ZodType> {
   discover?(options: z.output<S>, ctx: CreateContext, request: DiscoverRequest): Promise<DiscoverResult>;
   /** The schema `discover` validates its options with (default: `options`). */
   discoverOptions?: z.ZodType;
+  /**
+   * Option keys that replace one another across levels (flow, `defaults`, entity): with
+   * `[["table", "query"]]`, an entity's `query:` replaces the flow's `table:` (and the reverse)
+   * instead of both reaching `options`. Keys set together on one level still meet the schema.
+   */
+  alternatives?: readonly (readonly string[])[];
 }
 
 export interface StoreDefinition<S extends z.ZodType = z.ZodType> {
@@ -51,6 +57,12 @@ export interface StoreDefinition<S extends z.ZodType = z.ZodType> {
   describe?(options: z.output<S>, ctx: CreateContext): string;
   /** Run types this store supports, known before creating it (config validation). */
   runTypes: readonly RunType[];
+  /**
+   * Option keys that replace one another across levels (flow, `defaults`, entity): with
+   * `[["table", "query"]]`, an entity's `query:` replaces the flow's `table:` (and the reverse)
+   * instead of both reaching `options`. Keys set together on one level still meet the schema.
+   */
+  alternatives?: readonly (readonly string[])[];
 }
 
 export interface ConnectionDefinition<S extends z.ZodType = z.ZodType> {

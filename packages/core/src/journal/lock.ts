@@ -119,21 +119,47 @@ function lockedError(
   ageMs: number,
   staleMs: number,
 ): HyggeError {
-  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
   const limit = holder.staleMs ?? staleMs;
-  return new HyggeError(
-    "LOCKED",
-    `another hygge run holds ${what} (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}${
-      holder.command ? `: ${holder.command}` : ""
-    })`,
-    {
-      subject: file,
-      hint:
-        verdict === "alive"
-          ? "Wait for it to finish."
-          : `Wait for it to finish. Its last heartbeat was ${seconds(ageMs)} ago; if that process is gone, the lock is taken over once its heartbeat is ${seconds(limit)} old (or delete ${file}).`,
-    },
-  );
+  const details: LockedDetails = {
+    file,
+    holder: { pid: holder.pid, host: holder.host, startedAt: holder.startedAt, command: holder.command },
+    verified: verdict === "alive",
+    heartbeatAgeMs: ageMs,
+    staleMs: limit,
+  };
+  return new HyggeError("LOCKED", `another hygge run holds ${what} (${describeHolder(details.holder)})`, {
+    subject: file,
+    hint: `Wait for it to finish.${heartbeatNote(details)}`,
+    details,
+  });
+}
+
+/** Who holds a lock, as a LOCKED error's `details` give it (never its token). */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+  command?: string;
+}
+
+/** `details` of the LOCKED error `acquireLockFile` throws. */
+export interface LockedDetails {
+  file: string;
+  holder: LockHolder;
+  /** True when this machine checked that very process runs; false when only its heartbeat says so. */
+  verified: boolean;
+  heartbeatAgeMs: number;
+  staleMs: number;
+}
+
+export const describeHolder = (h: LockHolder): string =>
+  `pid ${h.pid} on ${h.host}, started ${h.startedAt}${h.command ? `: ${h.command}` : ""}`;
+
+/** For a holder known only by its heartbeat: how old it is, and when the lock is taken over. */
+export function heartbeatNote(d: LockedDetails): string {
+  if (d.verified) return "";
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  return ` Its last heartbeat was ${seconds(d.heartbeatAgeMs)} ago; if that process is gone, the lock is taken over once its heartbeat is ${seconds(d.staleMs)} old (or delete ${d.file}).`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,16 +1,19 @@
 import { coerceToSchema } from "../config/coerce.js";
-import { type ConfigIssue, formatIssue, formatPath, zodIssues } from "../config/issues.js";
+import { type ConfigIssue, zodIssues } from "../config/issues.js";
 import { deepMerge } from "../config/merge.js";
 import { type entitySchema, type FlowConfig, type ProjectConfig, projectSchema } from "../config/schema.js";
 import type { RunType } from "../contracts/common.js";
 import type { ResolvedConnection } from "../contracts/plugin.js";
 import type { WatermarkSpec } from "../contracts/watermark.js";
-import { HyggeError, isHyggeError } from "../errors.js";
-import { parseDuration } from "../flow/lookback.js";
 import { type FlowTimeouts, timeoutsFromConfig } from "../flow/timeouts.js";
 import type { Registry } from "../registry.js";
 import { DEFAULT_ON_SCHEMA_CHANGE, type OnSchemaChange } from "../schema/change.js";
+import { expandPatterns, type FlowDiscovery, originalEntityPath, splitEntityPatterns } from "./expand.js";
+import { mergeLevels } from "./merge-levels.js";
+import { configError, lookbackIssues, relocate, typeIssue } from "./plan-issues.js";
 import type { ProjectSources } from "./sources.js";
+
+export { configError } from "./plan-issues.js";
 
 export interface BlockPlan {
   type: string;
@@ -36,6 +39,8 @@ export interface EntityRun {
   timeouts?: Partial<FlowTimeouts>;
   /** `engine:` (entity over defaults over flow): a native engine for file-to-file copies. */
   engine?: BlockPlan;
+  /** The `entities:` pattern (`sales.*`) this entity came from; unset for entities listed by name. */
+  pattern?: string;
 }
 
 export interface ResolvedOptions {
@@ -68,6 +73,12 @@ export interface PlanOptions {
   sources?: ProjectSources;
   /** Force a run type for every entity (`--full-drop` / `--incremental`). */
   runType?: RunType;
+  /**
+   * Flow name → what its home answered for the flow's `entities:` patterns (see
+   * `planProjectWithDiscovery`, which asks the homes). A flow with patterns and no answer here is
+   * a CONFIG_INVALID.
+   */
+  discovery?: Record<string, FlowDiscovery>;
 }
 
 const asList = (v: string | string[] | undefined) =>
@@ -76,7 +87,7 @@ const asList = (v: string | string[] | undefined) =>
 /**
  * Validates a whole project (skeleton, then each block with its plugin's schema) and expands it
  * into one EntityRun per (flow, entity). Every problem is collected; one CONFIG_INVALID error
- * lists them all.
+ * lists them all. `entities:` patterns are matched against `options.discovery`.
  */
 export function planProject(
   input: ProjectConfig,
@@ -84,54 +95,48 @@ export function planProject(
   options: PlanOptions = {},
 ): ProjectPlan {
   const sources = options.sources ?? {};
-  const parsed = projectSchema.safeParse(coerceToSchema(projectSchema, input), { reportInput: true });
+  const split = splitEntityPatterns(input);
+  const parsed = projectSchema.safeParse(coerceToSchema(projectSchema, split.project), { reportInput: true });
   if (!parsed.success)
     throw configError(
       zodIssues(projectSchema, parsed.error, { file: sources.project }).map((issue) =>
-        relocate(issue, sources, input),
+        relocate({ ...issue, path: originalEntityPath(issue.path, split.indexes) }, sources, input),
       ),
     );
   const project = parsed.data;
   const issues: ConfigIssue[] = [];
-
-  const connections: Record<string, ResolvedConnection> = {};
-  for (const [name, conn] of Object.entries(project.connections ?? {})) {
-    const { type, ...rest } = conn;
-    try {
-      const entry = registry.connection(type);
-      const result = entry.definition.options.safeParse(coerceToSchema(entry.definition.options, rest), {
-        reportInput: true,
-      });
-      if (!result.success) {
-        issues.push(
-          ...zodIssues(entry.definition.options, result.error, {
-            file: sources.project,
-            prefix: ["connections", name],
-          }),
-        );
-      } else connections[name] = { name, type, options: result.data as Record<string, unknown> };
-    } catch (error) {
-      issues.push(typeIssue(error, sources.project, ["connections", name, "type"]));
-    }
-  }
+  const connections = planConnections(project, registry, sources.project, issues);
 
   const projectTimeouts = timeoutsFromConfig(project.options?.timeouts);
   const runs: EntityRun[] = [];
   for (const [flowName, flow] of Object.entries(project.flows ?? {})) {
     if (flow.enabled === false) continue;
     const flowFile = sources.flows?.[flowName] ?? sources.project;
-    const entities = flow.entities?.map((e) => (typeof e === "string" ? { name: e } : e));
+    const before = issues.length;
+    const entities = flowEntities(flowName, flow, split.patterns[flowName], options, flowFile, issues);
+    if (entities.length === 0 && issues.length === before) {
+      issues.push(noEntitiesIssue(flowName, flowFile));
+      // Its other problems are reported now too, not one by one after each fix.
+      planEntity(
+        flowName,
+        flow,
+        { name: flowName },
+        registry,
+        connections,
+        { flow: flowFile },
+        options,
+        issues,
+      );
+    }
     const seen = new Set<string>();
-    for (const entity of entities ?? [undefined]) {
-      if (entity) {
-        if (seen.has(entity.name)) {
-          issues.push({ file: flowFile, path: `entities.${entity.name}`, message: "entity listed twice" });
-          continue;
-        }
-        seen.add(entity.name);
-        if (entity.enabled === false) continue;
+    for (const entity of entities) {
+      if (seen.has(entity.name)) {
+        issues.push({ file: flowFile, path: `entities.${entity.name}`, message: "entity listed twice" });
+        continue;
       }
-      const entityFile = entity ? sources.entities?.[`${flowName}.${entity.name}`] : undefined;
+      seen.add(entity.name);
+      if (entity.enabled === false) continue;
+      const entityFile = sources.entities?.[`${flowName}.${entity.name}`];
       const files = { flow: flowFile, entity: entityFile };
       const run = planEntity(flowName, flow, entity, registry, connections, files, options, issues);
       if (run) {
@@ -139,9 +144,10 @@ export function planProject(
           ...projectTimeouts,
           ...timeoutsFromConfig(flow.timeouts),
           ...timeoutsFromConfig(flow.defaults?.timeouts),
-          ...timeoutsFromConfig(entity?.timeouts),
+          ...timeoutsFromConfig(entity.timeouts),
         };
-        runs.push(Object.keys(timeouts).length > 0 ? { ...run, timeouts } : run);
+        const planned = entity.pattern ? { ...run, pattern: entity.pattern } : run;
+        runs.push(Object.keys(timeouts).length > 0 ? { ...planned, timeouts } : planned);
       }
     }
   }
@@ -166,7 +172,7 @@ export function planProject(
 function planEntity(
   flowName: string,
   flow: FlowConfig,
-  entity: (typeof entitySchema)["_output"] | undefined,
+  entity: EntityConfigParsed,
   registry: Registry,
   connections: Record<string, ResolvedConnection>,
   files: { flow?: string; entity?: string },
@@ -176,15 +182,16 @@ function planEntity(
   const file = files.entity ?? files.flow;
   // An issue belongs to the entity file only when the key it is about was set there.
   const fileOf = (kind: "home" | "store", key: string | undefined) =>
-    files.entity && key !== undefined && entity?.[kind] && key in entity[kind]! ? files.entity : files.flow;
+    files.entity && key !== undefined && entity[kind] && key in entity[kind]! ? files.entity : files.flow;
   const defaults = flow.defaults ?? {};
-  const id = entity ? `${flowName}.${entity.name}` : flowName;
+  const id = `${flowName}.${entity.name}`;
   const blocks: Partial<Record<"home" | "store", BlockPlan>> = {};
   for (const kind of ["home", "store"] as const) {
-    const merged = deepMerge<{ type?: string }>(flow[kind], defaults[kind], entity?.[kind]);
-    const { type, ...rest } = merged;
+    const levels = [flow[kind], defaults[kind], entity[kind]];
+    const type = deepMerge<{ type?: string }>(...levels).type;
     try {
       const entry = kind === "home" ? registry.home(type ?? "") : registry.store(type ?? "");
+      const { type: _, ...rest } = mergeLevels<{ type?: string }>(levels, entry.definition.alternatives);
       const result = entry.definition.options.safeParse(coerceToSchema(entry.definition.options, rest), {
         reportInput: true,
       });
@@ -210,8 +217,8 @@ function planEntity(
       issues.push(typeIssue(error, fileOf(kind, "type"), [kind, "type"], `flow ${flowName}`));
     }
   }
-  const runType = options.runType ?? entity?.run_type ?? defaults.run_type ?? flow.run_type ?? "full_drop";
-  const wm = entity?.watermark ?? defaults.watermark ?? flow.watermark;
+  const runType = options.runType ?? entity.run_type ?? defaults.run_type ?? flow.run_type ?? "full_drop";
+  const wm = entity.watermark ?? defaults.watermark ?? flow.watermark;
   // The most specific level that names a key wins; within a level the watermark's key first.
   const keyAt = (
     level: { primary_key?: string | string[]; watermark?: { primary_key?: string | string[] } } | undefined,
@@ -231,11 +238,11 @@ function planEntity(
     issues.push({ file, path: "primary_key", message: `run_type merge needs a primary_key (entity ${id})` });
   }
   if (wm) issues.push(...lookbackIssues(wm.lookback, runType, file, id));
-  const engine = planEngine(entity?.engine ?? defaults.engine ?? flow.engine, registry, file, id, issues);
+  const engine = planEngine(entity.engine ?? defaults.engine ?? flow.engine, registry, file, id, issues);
   return {
     id,
     flow: flowName,
-    entity: entity?.name,
+    entity: entity.name,
     home: blocks.home,
     store: blocks.store,
     runType,
@@ -249,7 +256,7 @@ function planEntity(
       : undefined,
     primaryKey,
     onSchemaChange:
-      entity?.on_schema_change ??
+      entity.on_schema_change ??
       defaults.on_schema_change ??
       flow.on_schema_change ??
       DEFAULT_ON_SCHEMA_CHANGE,
@@ -282,88 +289,74 @@ function planEngine(
   return undefined;
 }
 
-/**
- * `watermark.lookback` re-reads rows already loaded: only a store that upserts by primary key
- * (run_type merge) can do that without duplicating them. A text lookback must be a duration.
- */
-function lookbackIssues(
-  lookback: string | number | undefined,
-  runType: RunType,
+type EntityConfigParsed = (typeof entitySchema)["_output"] & { pattern?: string };
+
+/** Connections validated by their plugin's schema; problems go to `issues`. */
+export function planConnections(
+  project: ProjectConfig,
+  registry: Registry,
   file: string | undefined,
-  id: string,
-): ConfigIssue[] {
-  if (lookback === undefined) return [];
-  const path = "watermark.lookback";
-  if (runType === "incremental") {
-    return [
-      {
-        file,
-        path,
-        message: `lookback re-reads rows already loaded, and run_type incremental appends them again (entity ${id})`,
-        hint: "Use run_type merge with a primary_key (re-read rows are upserted by key), or remove watermark.lookback.",
-      },
-    ];
+  issues: ConfigIssue[],
+): Record<string, ResolvedConnection> {
+  const connections: Record<string, ResolvedConnection> = {};
+  for (const [name, conn] of Object.entries(project.connections ?? {})) {
+    const { type, ...rest } = conn;
+    try {
+      const entry = registry.connection(type);
+      const result = entry.definition.options.safeParse(coerceToSchema(entry.definition.options, rest), {
+        reportInput: true,
+      });
+      if (!result.success) {
+        issues.push(
+          ...zodIssues(entry.definition.options, result.error, { file, prefix: ["connections", name] }),
+        );
+      } else connections[name] = { name, type, options: result.data as Record<string, unknown> };
+    } catch (error) {
+      issues.push(typeIssue(error, file, ["connections", name, "type"]));
+    }
   }
-  if (
-    typeof lookback === "string" &&
-    parseDuration(lookback) === undefined &&
-    !/^\s*\d+\s*$/.test(lookback)
-  ) {
-    return [
-      {
-        file,
-        path,
-        message: `"${lookback}" is not a duration (entity ${id})`,
-        hint: 'Write a duration such as "3 days", "6 hours", "90 minutes" or "PT6H" (no months or years), or a number for an integer watermark column.',
-      },
-    ];
-  }
-  return [];
+  return connections;
 }
 
-function typeIssue(
-  error: unknown,
+/**
+ * A flow's entities: the ones listed by name (objects with a name are exact names too), then the
+ * ones its patterns select from what the home holds. A name listed explicitly wins over a pattern.
+ */
+function flowEntities(
+  flowName: string,
+  flow: FlowConfig,
+  patterns: readonly string[] | undefined,
+  options: PlanOptions,
   file: string | undefined,
-  path: PropertyKey[],
-  where?: string,
-): ConfigIssue {
-  if (!isHyggeError(error)) throw error;
+  issues: ConfigIssue[],
+): EntityConfigParsed[] {
+  const listed: EntityConfigParsed[] = (flow.entities ?? []).map((e) =>
+    typeof e === "string" ? { name: e } : e,
+  );
+  if (!patterns?.length) return listed;
+  const found = options.discovery?.[flowName];
+  if (!found) {
+    issues.push({
+      file,
+      path: "entities",
+      message: `patterns (${patterns.join(", ")}) need the home's list of entities, and none was asked for`,
+      hint: "Plan the project with prepareProject or planProjectWithDiscovery, which ask the home (planProject alone opens nothing).",
+    });
+    return listed;
+  }
+  if ("issues" in found) {
+    issues.push(...found.issues);
+    return listed;
+  }
+  const explicit = new Set(listed.map((e) => e.name));
+  return [...listed, ...expandPatterns(patterns, found, explicit, file, flowName, issues)];
+}
+
+function noEntitiesIssue(flowName: string, file: string | undefined): ConfigIssue {
   return {
     file,
-    path: formatPath(path),
-    message: where ? `${error.message} (${where})` : error.message,
-    hint: error.hint,
+    path: "entities",
+    message: `flow ${flowName} lists no entities: each entity is one run of the flow, so nothing would run`,
+    hint: `Add "entities: [orders, customers]" (one name per table, folder or file set: {entity} in the home and store is replaced by it), patterns such as "sales.*" for a home that can list its tables, or one file per entity under flows/${flowName}/entities/. A flow that reads one thing names it once: "entities: [${flowName}]".`,
   };
-}
-
-/** Moves issues under `flows.<name>` to the flow's file, and under an entity to the entity's file. */
-function relocate(issue: ConfigIssue, sources: ProjectSources, input: ProjectConfig): ConfigIssue {
-  const m = /^flows\.([^.[]+)(?:\.(.*))?$/.exec(issue.path);
-  if (!m) return issue;
-  const flow = m[1]!;
-  const e = /^entities\[(\d+)\](?:\.(.*))?$/.exec(m[2] ?? "");
-  if (e) {
-    const item = input.flows?.[flow]?.entities?.[Number(e[1])];
-    const name = typeof item === "string" ? item : (item as { name?: unknown } | undefined)?.name;
-    const file = typeof name === "string" ? sources.entities?.[`${flow}.${name}`] : undefined;
-    if (file) return { ...issue, file, path: e[2] ?? "(top level)" };
-  }
-  const file = sources.flows?.[flow];
-  if (!file) return issue;
-  return { ...issue, file, path: m[2] ?? "(top level)" };
-}
-
-export function configError(all: ConfigIssue[]): HyggeError {
-  // One bad key in a flow shows up once per entity: report it once.
-  const seen = new Set<string>();
-  const issues = all.filter((issue) => {
-    const key = formatIssue(issue);
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-  const lines = issues.map((issue) => `  - ${formatIssue(issue)}`);
-  return new HyggeError(
-    "CONFIG_INVALID",
-    `${issues.length} configuration problem${issues.length === 1 ? "" : "s"}:\n${lines.join("\n")}`,
-    { details: issues, hint: "Fix the keys listed above; `hygge schema` prints every valid key." },
-  );
 }

@@ -11,14 +11,14 @@ import {
 import { type ConnectionHandle, resolveConnection, type SqlType } from "../connection.js";
 import type { SqlSession, Statement } from "../dialect.js";
 import { sqlError } from "../errors.js";
-import { sqlHomeOptions } from "../options.js";
+import { sqlHomeFields } from "../options.js";
 import { type CatalogueRelation, entityNamer } from "./entity-template.js";
 
 /**
  * The `home:` block discovery accepts: a flow's home without `table` or `query` (or with either;
  * `{entity}` in them shapes the entity names), e.g. `{ type: postgres, connection: pg }`.
  */
-export const sqlDiscoverOptions = z.strictObject({ ...sqlHomeOptions.shape });
+export const sqlDiscoverOptions = z.strictObject({ ...sqlHomeFields.shape });
 export type SqlDiscoverOptions = z.output<typeof sqlDiscoverOptions>;
 
 /** One relation of the catalogue, with what the entity needs. */
