@@ -138,7 +138,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "postgres://…/db?table=schema.table, mssql://…, a folder or file path, s3://bucket/prefix",
     )
     .argument("<to>", "a folder path, s3://bucket/prefix, az://container/prefix, postgres://…/db?table=…")
-    .option("--format <format>", "file format of the destination (parquet, csv, ndjson)")
+    .option(
+      "--format <format>",
+      "file format of the destination (parquet, csv, ndjson; default: the source's format, or parquet)",
+    )
     .option("--source-format <format>", "file format of the source (default: from the file extensions)")
     .addOption(
       new Option("--run-type <type>", "full_drop, incremental or merge").choices([
@@ -147,9 +150,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
         "merge",
       ]),
     )
-    .option("--watermark <column>", "the watermark column of an incremental or merge copy")
+    .option("--watermark <column>", "the watermark column (implies --run-type incremental)")
     .option("--primary-key <columns>", "key columns (comma list) for merge and watermark boundaries")
     .option("--state <dir>", "where the copy's journal and watermark live (default: ./.hygge-copy)")
+    .option(
+      "--replace-existing",
+      "let the first full_drop replace a table or folder hygge did not publish (default: refuse)",
+    )
     .option("-n, --dry-run", "print what would run; open, read and write nothing")
     .option("--json", "print a machine-readable summary on stdout")
     .addOption(new Option("-q, --quiet", "no progress; print the summary only when something failed"))

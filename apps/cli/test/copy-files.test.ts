@@ -127,4 +127,21 @@ describe("hygge copy: local files", () => {
     // Same from and to: the same key as under the default state folder.
     expect(fs.existsSync(path.join(work, ".hygge-copy", dir!))).toBe(true);
   });
+
+  test("a folder hygge did not write is left alone; --replace-existing lets the first copy replace it", async () => {
+    const theirs = path.join(work, "theirs", "orders");
+    fs.mkdirSync(theirs, { recursive: true });
+    fs.writeFileSync(path.join(theirs, "notes.txt"), "not hygge's");
+    const before = hashTree(path.join(work, "theirs"));
+    const refused = copy(["in/orders", "theirs/orders"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("hygge did not publish (notes.txt)");
+    expect(hashTree(path.join(work, "theirs"))).toBe(before);
+    const r = copy(["in/orders", "theirs/orders", "--replace-existing", "--json"]);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(theirs, "notes.txt"))).toBe(false);
+    expect(await sql(`SELECT count(*)::INT AS n FROM read_parquet('${theirs}/*.parquet')`)).toEqual([
+      JSON.stringify({ n: ROWS }),
+    ]);
+  });
 });

@@ -16,6 +16,7 @@ export interface CopyOptions {
   runType?: "full_drop" | "incremental" | "merge";
   watermark?: string;
   primaryKey?: string;
+  replaceExisting?: boolean;
   state?: string;
   dryRun?: boolean;
   json?: boolean;

@@ -44,10 +44,17 @@ const homeBlock = (from: Endpoint, format: string | undefined, t?: FileTemplate)
   return { type: format!, path: t!.template };
 };
 
-const storeBlock = (to: Endpoint, format: string | undefined, template: string | undefined) => {
-  if (to.kind === "sql") return { type: to.type, connection: "to", table: to.table! };
-  if (to.kind === "duckdb") return { type: "duckdb", path: to.file, table: to.table! };
-  return { type: format!, path: template! };
+const storeBlock = (
+  to: Endpoint,
+  format: string | undefined,
+  template: string | undefined,
+  replaceExisting: boolean | undefined,
+) => {
+  // --replace-existing: the first full_drop may replace a table or folder hygge did not publish.
+  const replace = replaceExisting ? { replace_existing: true } : {};
+  if (to.kind === "sql") return { type: to.type, connection: "to", table: to.table!, ...replace };
+  if (to.kind === "duckdb") return { type: "duckdb", path: to.file, table: to.table!, ...replace };
+  return { type: format!, path: template!, ...replace };
 };
 
 /** The source's file format: --source-format, the name's extension, or (a local folder) its files'. */
@@ -152,7 +159,7 @@ export function copyProject(from: Endpoint, to: Endpoint, options: CopyOptions, 
     flows: {
       [COPY_FLOW]: {
         home: homeBlock(from, inFormat, source),
-        store: storeBlock(to, outFormat, storePath),
+        store: storeBlock(to, outFormat, storePath, options.replaceExisting),
         run_type: runType,
         ...(options.watermark
           ? {
