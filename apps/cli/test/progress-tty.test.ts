@@ -139,6 +139,10 @@ describe("lines that do not fit the terminal", () => {
     const long = wrapWords(colored.yellow(`see ${"x".repeat(70)} now`), 30);
     for (const l of long) expect(visibleWidth(l)).toBeLessThanOrEqual(30);
     expect(strip(long.join("")).replace(/\s/g, "")).toBe(`see${"x".repeat(70)}now`);
+    // A word longer than a line at the start of one: its continuation lines fit after their indent.
+    const first = wrapWords(`${"y".repeat(75)} tail`, 30);
+    for (const l of first) expect(visibleWidth(l)).toBeLessThanOrEqual(30);
+    expect(first.join("").replace(/\s/g, "")).toBe(`${"y".repeat(75)}tail`);
   });
 
   test("on a 60-column terminal: the ETA is drawn, and a long error is wrapped whole, not cut", () => {

@@ -59,6 +59,9 @@ describe("pure helpers", () => {
     expect(formatDuration(12)).toBe("12ms");
     expect(formatDuration(1234)).toBe("1.23s");
     expect(formatDuration(61_000)).toBe("1m01s");
+    expect(formatDuration(119_600)).toBe("2m00s");
+    expect(formatDuration(59_960)).toBe("1m00s");
+    expect(formatDuration(9_999)).toBe("10.0s");
     expect(
       table(
         [

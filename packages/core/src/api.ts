@@ -70,6 +70,7 @@ export async function prepareProject(
       resources,
       logger: options.logger,
       signal: options.signal,
+      select: { flows: options.flows, entities: options.entities },
     });
   } finally {
     await resources.closeAll({ timeoutMs: DISCOVERY_CLOSE_MS });

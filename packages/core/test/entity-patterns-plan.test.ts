@@ -142,19 +142,38 @@ describe("entities: patterns", () => {
     ]);
   });
 
-  it("refuses a discovered name that is not a valid entity name", async () => {
-    const issues = await configProblems(
-      prepare(project(["sales.*"], { tables: ["sales.ok", "sales.bad name"] })),
-    );
-    expect(issues).toEqual([
-      expect.objectContaining({
-        path: "entities",
-        message: expect.stringContaining(
-          '"sales.bad name" (matched by "sales.*") is not a valid entity name',
-        ),
-        hint: 'Exclude it with "!sales.bad name", or read it in a flow of its own with an entity name and table: or query:.',
-      }),
+  it("skips a discovered name that is not a valid entity name, with a warning; the others run", async () => {
+    const prepared = await prepare(project(["sales.*"], { tables: ["sales.ok", "sales.bad name"] }));
+    expect(prepared.runs.map((r) => r.id)).toEqual(["shop.sales.ok"]);
+    expect(prepared.plan.warnings).toEqual([
+      expect.stringContaining('"sales.bad name" (matched by "sales.*") is skipped: not a valid entity name'),
     ]);
+    expect(prepared.plan.warnings![0]).toContain('exclude it with "!sales.bad name"');
+  });
+
+  it("asks only the homes of the selected flows (--flow, --entity)", async () => {
+    const calls = newCalls();
+    const p = project(["sales.*"]);
+    // A second flow whose home cannot answer: asked, it would fail the whole plan.
+    (p.connections as Record<string, unknown>).down = { type: "catalog", tables: [], fail: true };
+    (p.flows as Record<string, unknown>).other = {
+      home: { type: "catalog", connection: "down", table: "{entity}" },
+      store: { type: "memory" },
+      entities: ["crm.*"],
+    };
+    const { plugins } = { plugins: [catalogPlugin(new MemoryBackend(), calls)] };
+    const only = await prepareProject({ project: p, plugins, sources, flows: ["shop"] });
+    expect(only.runs.map((r) => r.id)).toEqual([
+      "shop.sales.orders",
+      "shop.sales.customers",
+      "shop.sales.tmp_load",
+    ]);
+    expect(only.plan.runs.every((r) => r.flow === "shop")).toBe(true);
+    const byEntity = await prepareProject({ project: p, plugins, sources, entities: ["shop.sales.orders"] });
+    expect(byEntity.runs.map((r) => r.id)).toEqual(["shop.sales.orders"]);
+    expect(calls.discovered.map((c) => c.flow)).toEqual(["shop", "shop"]);
+    // Without a selection every flow is asked, and the one that cannot answer fails the plan.
+    await expect(prepareProject({ project: p, plugins, sources })).rejects.toThrow("ECONNREFUSED");
   });
 
   it("refuses patterns on a home type without discover, naming the key and the type", async () => {

@@ -119,7 +119,10 @@ export function sqlError(error: unknown, ctx: ErrorContext, code: HyggeErrorCode
       cause: error,
       ...(transient
         ? { hint: "A transient error: hygge retries the entity when retries are configured." }
-        : statementHintOf(error)),
+        : // Only a home's statements are the user's (query:, table:, columns:); a store's are hygge's own.
+          code === "HOME_READ_FAILED"
+          ? statementHintOf(error)
+          : {}),
     },
   );
 }

@@ -33,6 +33,9 @@ describe.each(postgresServers())("PostgreSQL discovery ($label)", ({ url }) => {
       await c.query("CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 10");
       await c.query("CREATE TABLE tmp_scratch (id integer)");
       await c.query("CREATE TABLE fresh (id integer)");
+      // Not entities: hygge's own state table, and a name with a dot (schema.a.b says nothing).
+      await c.query("CREATE TABLE hygge_state (flow text)");
+      await c.query('CREATE TABLE "dotted.name" (id integer)');
       await c.query("CREATE TABLE events (id integer, at date) PARTITION BY RANGE (at)");
       await c.query(
         "CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')",
@@ -65,6 +68,14 @@ describe.each(postgresServers())("PostgreSQL discovery ($label)", ({ url }) => {
       [`${schema}.tmp_scratch`, "table", 0],
     ]);
     expect(found.every((e) => e.columns === undefined)).toBe(true);
+  });
+
+  it("leaves out hygge's state table and names holding a dot; refuses patterns over a fixed table", async () => {
+    const names = (await discover({}, request({ patterns: [`${schema}.*`] }))).map((e) => e.name);
+    expect(names).not.toContain(`${schema}.hygge_state`);
+    expect(names.some((n) => n.includes("dotted"))).toBe(false);
+    const fixed = discover({ table: `${schema}.orders` }, request({ patterns: [`${schema}.*`] }));
+    await expect(fixed).rejects.toThrow("entities: patterns need {entity} in the home's table");
   });
 
   it("leaves out PostgreSQL's own schemas and partitions", async () => {

@@ -46,6 +46,15 @@ describe("statement hints for SQL Server error numbers", () => {
     expect(error.message).toContain(message);
   });
 
+  it("a store's own statements get no hint about query:", () => {
+    const error = sqlError(
+      Object.assign(new Error("Invalid column name 'id'."), { number: 207 }),
+      ctx,
+      "STORE_WRITE_FAILED",
+    );
+    expect(error.hint).toBeUndefined();
+  });
+
   it("an error without a known number keeps no invented hint", () => {
     expect(
       sqlError(Object.assign(new Error("odd"), { number: 99999 }), ctx, "HOME_READ_FAILED").hint,

@@ -40,7 +40,7 @@ export async function prepare(setup: ProjectSetup, select: SelectOptions = {}): 
   const overrides = select.overrides ?? [];
   try {
     if (overrides.length > 0) addSecrets(collectSecrets(applyOverrides(project.config, overrides)));
-    return await prepareProject({
+    const prepared = await prepareProject({
       project: project.config,
       plugins: setup.plugins.map((p) => p.plugin),
       projectDir: project.projectDir,
@@ -50,6 +50,9 @@ export async function prepare(setup: ProjectSetup, select: SelectOptions = {}): 
       flows: select.flows,
       entities: select.entities,
     });
+    for (const warning of prepared.plan.warnings ?? [])
+      err(colorsFor(process.stderr).yellow(`warning: ${warning}`));
+    return prepared;
   } catch (error) {
     throw relocateEntityIssues(error, project);
   }

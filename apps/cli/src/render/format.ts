@@ -4,9 +4,11 @@ export const formatCount = (n: number): string => numberFormat.format(Math.round
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
+  if (ms < 59_950) return `${(ms / 1000).toFixed(ms < 9_995 ? 2 : 1)}s`;
+  // Rounded to whole seconds first: 119.6 s is 2m00s, never 1m60s.
+  const total = Math.round(ms / 1000);
+  const m = Math.floor(total / 60);
+  const s = total % 60;
   return `${m}m${String(s).padStart(2, "0")}s`;
 }
 
@@ -115,7 +117,10 @@ export function wrapWords(text: string, width: number): string[] {
         }
       }
       // A word longer than a whole line: broken, as the only way to show all of it.
-      const pieces = hardBreak(word, Math.max(1, width - used));
+      // The first piece fills this line; the rest fill whole continuation lines (after the indent).
+      const head = hardBreak(word, Math.max(1, width - used))[0] ?? "";
+      const rest = word.slice(head.length);
+      const pieces = [head, ...(rest ? hardBreak(rest, Math.max(1, width - indent.length)) : [])];
       for (const piece of pieces.slice(0, -1)) {
         out.push(current + piece);
         current = indent;

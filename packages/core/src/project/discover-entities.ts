@@ -14,6 +14,8 @@ import { type PlanOptions, type ProjectPlan, planConnections, planProject } from
 import { typeIssue } from "./plan-issues.js";
 
 export interface DiscoveryScope {
+  /** Only these flows are asked (`--flow`, and the flows of `--entity` ids); none: every flow. */
+  select?: { flows?: readonly string[]; entities?: readonly string[] };
   /** Relative paths in home options resolve against this folder. */
   projectDir: string;
   /** Where discovery's connection pools live; the caller closes them. */
@@ -53,6 +55,10 @@ export async function discoverFlows(
   for (const [flowName, patterns] of Object.entries(split.patterns)) {
     const flow = parsed.data.flows?.[flowName];
     if (!flow || flow.enabled === false) continue;
+    if (!selected(flowName, scope.select)) {
+      out[flowName] = { skipped: true };
+      continue;
+    }
     const file = scope.sources?.flows?.[flowName] ?? scope.sources?.project;
     out[flowName] = await discoverFlow(flowName, flow, patterns, file, registry, connections, scope);
   }
@@ -139,6 +145,19 @@ async function discoverFlow(
       },
     );
   }
+}
+
+/** Whether a run with these `--flow`/`--entity` filters (comma lists allowed) runs any of `flow`. */
+function selected(flow: string, select: DiscoveryScope["select"]): boolean {
+  const list = (values: readonly string[] | undefined) =>
+    (values ?? [])
+      .flatMap((v) => v.split(","))
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const flows = list(select?.flows);
+  const entities = list(select?.entities);
+  if (flows.length === 0 && entities.length === 0) return true;
+  return flows.includes(flow) || entities.some((id) => id === flow || id.startsWith(`${flow}.`));
 }
 
 /** What a home block points at, for messages: its connection and path, never a secret. */

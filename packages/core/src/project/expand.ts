@@ -43,8 +43,12 @@ export function originalEntityPath(path: string, indexes: Record<string, number[
   });
 }
 
-/** What a home answered for a flow's patterns: its entity names, or why it could not answer. */
-export type FlowDiscovery = DiscoveredNames | { issues: ConfigIssue[] };
+/**
+ * What a home answered for a flow's patterns: its entity names, or why it could not answer, or
+ * `skipped` for a flow the run does not select (`--flow`, `--entity`): it is not asked, and its
+ * patterns expand to nothing.
+ */
+export type FlowDiscovery = DiscoveredNames | { issues: ConfigIssue[] } | { skipped: true };
 
 export interface DiscoveredNames {
   /** What the home answered for the patterns (it may have narrowed its answer with them). */
@@ -90,6 +94,7 @@ export function expandPatterns(
   file: string | undefined,
   flow: string,
   issues: ConfigIssue[],
+  warnings: string[] = [],
 ): PatternEntity[] {
   const exclusions = patterns.filter((p) => p.startsWith("!"));
   const inclusions = patterns.filter((p) => !p.startsWith("!"));
@@ -122,12 +127,10 @@ export function expandPatterns(
       taken.add(name);
       const valid = nameSchema.safeParse(name);
       if (!valid.success) {
-        issues.push({
-          file,
-          path: "entities",
-          message: `"${name}" (matched by "${m.pattern}") is not a valid entity name: ${valid.error.issues[0]?.message}`,
-          hint: `Exclude it with "!${name}", or read it in a flow of its own with an entity name and table: or query:.`,
-        });
+        // A table someone added with an unusual name must not stop every other entity: skipped, said.
+        warnings.push(
+          `${file ?? `flow ${flow}`}: "${name}" (matched by "${m.pattern}") is skipped: not a valid entity name (${valid.error.issues[0]?.message}); exclude it with "!${name}", or read it in a flow of its own with an entity name and table: or query:`,
+        );
         continue;
       }
       out.push({ name, pattern: m.pattern });

@@ -58,6 +58,8 @@ export interface ProjectPlan {
   options: ResolvedOptions;
   connections: Record<string, ResolvedConnection>;
   runs: EntityRun[];
+  /** What planning skipped and says so (a discovered name that cannot be an entity). */
+  warnings?: string[];
 }
 
 export const DEFAULT_OPTIONS: ResolvedOptions = {
@@ -109,11 +111,22 @@ export function planProject(
 
   const projectTimeouts = timeoutsFromConfig(project.options?.timeouts);
   const runs: EntityRun[] = [];
+  const warnings: string[] = [];
   for (const [flowName, flow] of Object.entries(project.flows ?? {})) {
     if (flow.enabled === false) continue;
     const flowFile = sources.flows?.[flowName] ?? sources.project;
     const before = issues.length;
-    const entities = flowEntities(flowName, flow, split.patterns[flowName], options, flowFile, issues);
+    const found = options.discovery?.[flowName];
+    if (found && "skipped" in found) continue; // not selected by --flow/--entity: not asked, not planned
+    const entities = flowEntities(
+      flowName,
+      flow,
+      split.patterns[flowName],
+      options,
+      flowFile,
+      issues,
+      warnings,
+    );
     if (entities.length === 0 && issues.length === before) {
       issues.push(noEntitiesIssue(flowName, flowFile));
       // Its other problems are reported now too, not one by one after each fix.
@@ -166,6 +179,7 @@ export function planProject(
     },
     connections,
     runs,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -329,6 +343,7 @@ function flowEntities(
   options: PlanOptions,
   file: string | undefined,
   issues: ConfigIssue[],
+  warnings: string[],
 ): EntityConfigParsed[] {
   const listed: EntityConfigParsed[] = (flow.entities ?? []).map((e) =>
     typeof e === "string" ? { name: e } : e,
@@ -348,8 +363,9 @@ function flowEntities(
     issues.push(...found.issues);
     return listed;
   }
+  if ("skipped" in found) return listed;
   const explicit = new Set(listed.map((e) => e.name));
-  return [...listed, ...expandPatterns(patterns, found, explicit, file, flowName, issues)];
+  return [...listed, ...expandPatterns(patterns, found, explicit, file, flowName, issues, warnings)];
 }
 
 function noEntitiesIssue(flowName: string, file: string | undefined): ConfigIssue {

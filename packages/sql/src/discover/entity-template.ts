@@ -28,9 +28,11 @@ export function entityNamer(
 ): (relation: CatalogueRelation) => string | undefined {
   const table = options.table?.includes("{entity}") ? options.table : undefined;
   const query = options.query?.includes("{entity}") ? options.query : undefined;
+  // A schema or table name holding a dot cannot be an entity: `a.b.c` would not say which is which.
+  const plain = (r: CatalogueRelation) => !r.schema.includes(".") && !r.name.includes(".");
   if (table === "{entity}" || (table === undefined && query === undefined))
-    return (r) => `${r.schema}.${r.name}`;
-  if (table === undefined) return (r) => (r.inDefaultSchema ? r.name : undefined);
+    return (r) => (plain(r) ? `${r.schema}.${r.name}` : undefined);
+  if (table === undefined) return (r) => (r.inDefaultSchema && plain(r) ? r.name : undefined);
   const dot = table.indexOf(".");
   const schema = dot < 0 ? undefined : table.slice(0, dot);
   const name = dot < 0 ? table : table.slice(dot + 1);
@@ -41,6 +43,7 @@ export function entityNamer(
   const re = templateRegex(name);
   return (r) => {
     if (schema === undefined ? !r.inDefaultSchema : r.schema !== schema) return undefined;
-    return re.exec(r.name)?.[1];
+    const captured = re.exec(r.name)?.[1];
+    return captured !== undefined && plain(r) ? captured : undefined;
   };
 }

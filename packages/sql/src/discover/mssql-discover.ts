@@ -16,7 +16,8 @@ export const MSSQL_RELATIONS = `SELECT CAST(o.object_id AS varchar(12)) AS id, s
   (SELECT CAST(SUM(p.rows) AS varchar(20)) FROM sys.partitions p WHERE p.object_id = o.object_id AND p.index_id IN (0, 1)) AS estimate
 FROM sys.objects o JOIN sys.schemas s ON s.schema_id = o.schema_id
 WHERE o.type IN ('U', 'V') AND o.is_ms_shipped = 0
-  AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA') AND o.name NOT LIKE 'hygge[_]stg[_]%'`;
+  AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA') AND o.name NOT LIKE 'hygge[_]stg[_]%' AND o.name <> 'hygge_state'
+  AND HAS_PERMS_BY_NAME(QUOTENAME(s.name) + '.' + QUOTENAME(o.name), 'OBJECT', 'SELECT') = 1`;
 
 /**
  * Columns in table order: the declared type, and the base system type of an alias type (what a

@@ -23,7 +23,7 @@ export const PG_RELATIONS = `SELECT c.oid::text AS id, n.nspname AS schema, c.re
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND NOT c.relispartition
   AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
-  AND NOT starts_with(c.relname, 'hygge_stg_')
+  AND NOT starts_with(c.relname, 'hygge_stg_') AND c.relname <> 'hygge_state'
   AND has_schema_privilege(n.oid, 'USAGE') AND has_any_column_privilege(c.oid, 'SELECT')`;
 
 /**

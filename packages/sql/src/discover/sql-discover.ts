@@ -73,6 +73,17 @@ export async function discoverSql(
   ctx: CreateContext,
   request: DiscoverRequest,
 ): Promise<DiscoveredEntity[]> {
+  const fixed = [options.table, options.query].find((t) => t !== undefined && !t.includes("{entity}"));
+  if (request.patterns?.length && fixed !== undefined)
+    // Every entity the patterns bring in would read this one table or query.
+    throw new HyggeError(
+      "CONFIG_INVALID",
+      `entities: patterns need {entity} in the home's ${options.table !== undefined ? "table" : "query"} ("${fixed}"): every matched entity would read the same source`,
+      {
+        flow: ctx.flow,
+        hint: 'Write table: "sales.{entity}" (or leave table: and query: out: the entity is the table), or list the entity by name.',
+      },
+    );
   const connection = resolveConnection(ctx, options.connection, type);
   const nameOf = entityNamer(options);
   const wanted = entityPatternMatcher(request.patterns ?? []);
