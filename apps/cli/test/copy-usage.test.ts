@@ -54,6 +54,15 @@ describe("hygge copy: usage errors", () => {
     expect(e.message).not.toContain("unknown connection");
   });
 
+  test("passwords written without percent-encoding: an @ is masked, a / makes no valid URL and is never echoed", () => {
+    const at = copy(["postgres://reader:p@ss@db.example.invalid:5432/shop?table=t", "out/", "--dry-run"]);
+    expect(at.all).not.toContain("p@ss");
+    expect(at.all).not.toContain("ss@db");
+    const slash = refused([`postgres://reader:${SECRET}@db.example.invalid:5432/shop?table=t`, "out/"]);
+    expect(slash.message).toBe("from postgres://… is not a valid URL");
+    expect(slash.hint).toContain("Percent-encode special characters");
+  });
+
   test("a source that does not exist; an unknown --format; --format for a table", () => {
     expect(refused([path.join(work, "nowhere"), "out/"]).message).toContain("no such file or folder");
     expect(refused([SAMPLE, "out/", "--format", "xlsx"]).message).toBe("--format xlsx: unknown file format");

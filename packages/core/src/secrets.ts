@@ -14,7 +14,8 @@ export function isSecretKey(key: string): boolean {
  */
 function embeddedPasswords(value: string): string[] {
   const found: string[] = [];
-  const url = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:([^@/\s]+)@/i.exec(value);
+  // Up to the last `@` before the host: a password may hold an unencoded `@` (`p@ss`).
+  const url = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:([^/?#\s]+)@/i.exec(value);
   if (url) {
     found.push(url[1]!);
     try {
@@ -52,7 +53,7 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret) out = out.split(secret).join("***");
   }
-  return out.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/\s]+@/gi, "$1***@");
+  return out.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^/?#\s]+@/gi, "$1***@");
 }
 
 /** A deep copy of `config` with secret values replaced by `***` (for --dry-run and debug output). */

@@ -1,9 +1,12 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { claimEntities, claimFile, type HeldElsewhere, isHyggeError } from "@hygge/core";
 import { describe, expect, it } from "@jest/globals";
 
+const CORE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/index.js");
 const tmp = () => mkdtemp(path.join(os.tmpdir(), "hygge-claims-"));
 const t = (flow: string, entity?: string) => ({ id: entity ? `${flow}.${entity}` : flow, flow, entity });
 
@@ -91,5 +94,31 @@ describe("entity claims", () => {
     expect(held.lost("a.x")).toBe(false);
     await held.release();
     await rm(dir, { recursive: true });
+  });
+
+  it("of two runs started together that want the same entities, one always gets them all", async () => {
+    // Each child claims the same 64 entities at the same instant and prints ok or refused.
+    const script = `const { claimEntities } = await import(${JSON.stringify(CORE)});
+      const [dir, at] = process.argv.slice(1);
+      const targets = Array.from({ length: 64 }, (_, i) => ({ id: "f.e" + String(i).padStart(3, "0"), flow: "f", entity: "e" + String(i).padStart(3, "0") }));
+      await new Promise((r) => setTimeout(r, Number(at) - Date.now()));
+      try { const held = await claimEntities(dir, targets); console.log("ok"); await new Promise((r) => setTimeout(r, 1500)); await held.release(); }
+      catch (e) { console.log(e.code === "LOCKED" ? "refused" : "error " + e.message); }`;
+    const child = (dir: string, at: number) =>
+      new Promise<string>((resolve) => {
+        const p = spawn(process.execPath, ["--input-type=module", "-e", script, dir, String(at)]);
+        let out = "";
+        p.stdout.on("data", (d) => (out += d));
+        p.stderr.on("data", (d) => (out += d));
+        p.on("close", () => resolve(out.trim()));
+      });
+    for (let trial = 0; trial < 5; trial++) {
+      const dir = await tmp();
+      const at = Date.now() + 2000; // both children are up by then, even on a loaded machine
+      const results = (await Promise.all([child(dir, at), child(dir, at)])).sort();
+      expect(results).toEqual(["ok", "refused"]);
+      expect(await readdir(path.join(dir, "locks"))).toEqual([]);
+      await rm(dir, { recursive: true });
+    }
   });
 });

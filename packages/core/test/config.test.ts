@@ -371,6 +371,13 @@ describe("environment, overrides and secrets", () => {
     expect(redact("login failed with s3cr3t! at postgres://bob:hunter2@db:5432/x", secrets)).toBe(
       "login failed with *** at postgres://bob:***@db:5432/x",
     );
+
+    // A password holding an unencoded `@` (which URL parsers accept): masked up to the last `@`.
+    const at = collectSecrets({ url: "postgres://u:p@ssw0rd@h/db?table=t" });
+    expect([...at]).toContain("p@ssw0rd");
+    expect(redact("from postgres://u:p@ssw0rd@h/db?table=t to out", [])).toBe(
+      "from postgres://u:***@h/db?table=t to out",
+    );
   });
 
   it("collects the passwords inside connection strings, so they are redacted even on their own", () => {

@@ -151,6 +151,22 @@ describe("entities: patterns", () => {
     expect(prepared.plan.warnings![0]).toContain('exclude it with "!sales.bad name"');
   });
 
+  it("refuses exclusions alone next to listed names (they would select everything else)", async () => {
+    const issues = await configProblems(prepare(project(["sales.orders", "!sales.tmp_*"])));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: "entities",
+        message: '"!sales.tmp_*" next to names: exclusions alone select everything else the home holds',
+      }),
+    ]);
+    const all = await prepare(project(["sales.orders", "*", "!sales.tmp_*"]));
+    expect(all.runs.map((r) => r.id).sort()).toEqual([
+      "shop.crm.users",
+      "shop.sales.customers",
+      "shop.sales.orders",
+    ]);
+  });
+
   it("asks only the homes of the selected flows (--flow, --entity)", async () => {
     const calls = newCalls();
     const p = project(["sales.*"]);

@@ -119,8 +119,9 @@ function sqlEndpoint(arg: string, type: SqlEndpoint["type"], side: Side): SqlEnd
     new URL(base);
   } catch {
     // The URL parser's message echoes the input, password included: never pass it on.
+    // Nor the argument itself: where it does not parse, the password's end cannot be told.
     throw usage(
-      `${side} ${shown} is not a valid URL`,
+      `${side} ${/^[a-z][a-z0-9+.-]*:/i.exec(arg)?.[0] ?? ""}//… is not a valid URL`,
       acceptedHint("Percent-encode special characters in the user and password (@ as %40, / as %2F)."),
     );
   }

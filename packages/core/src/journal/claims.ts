@@ -1,14 +1,15 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { HyggeError, isHyggeError } from "../errors.js";
 import {
   acquireLockFile,
   describeHolder,
   heartbeatNote,
+  LOCK_DEFAULTS,
   type LockedDetails,
   type LockOptions,
 } from "./lock.js";
-import type { HeldLock } from "./lock-info.js";
+import { type HeldLock, readInfo } from "./lock-info.js";
 
 /** What a run claims: one (flow, entity) pair. */
 export interface ClaimTarget {
@@ -36,9 +37,6 @@ export interface HeldClaims {
 export interface HeldElsewhere extends LockedDetails {
   id: string;
 }
-
-/** Claims are taken this many at a time: each is an O_EXCL create and an fsync. */
-const PARALLEL = 16;
 
 /**
  * The claim file of a (flow, entity): `<dir>/locks/<flow>.<entity>.lock`, or `<flow>.lock` for a
@@ -75,29 +73,31 @@ export async function claimEntities(
   const held = new Map<string, HeldLock>();
   const refused: HeldElsewhere[] = [];
   let failure: unknown;
+  // One at a time, in id order, stopping at the first refusal: of two runs started together that
+  // want some of the same entities, the one that claims the first contested entity gets them all
+  // (taken in parallel, each could hold one the other needs and both would be refused).
   let next = 0;
-  const worker = async () => {
-    while (next < unique.length && failure === undefined) {
-      const target = unique[next++]!;
-      const file = claimFile(dir, target);
-      try {
-        const lock = await acquireLockFile(file, {
-          what: `entity ${target.id}`,
-          command: options.command,
-          heartbeatMs: options.heartbeatMs,
-          staleMs: options.staleMs,
-          onLost: (reason) => options.onLost?.(target, file, reason),
-        });
-        held.set(target.id, lock);
-      } catch (error) {
-        const details =
-          isHyggeError(error) && error.code === "LOCKED" ? (error.details as LockedDetails) : undefined;
-        if (details?.holder) refused.push({ id: target.id, ...details });
-        else failure ??= error;
-      }
+  for (; next < unique.length; next++) {
+    const target = unique[next]!;
+    const file = claimFile(dir, target);
+    try {
+      const lock = await acquireLockFile(file, {
+        what: `entity ${target.id}`,
+        command: options.command,
+        heartbeatMs: options.heartbeatMs,
+        staleMs: options.staleMs,
+        onLost: (reason) => options.onLost?.(target, file, reason),
+      });
+      held.set(target.id, lock);
+    } catch (error) {
+      const details =
+        isHyggeError(error) && error.code === "LOCKED" ? (error.details as LockedDetails) : undefined;
+      if (details?.holder) refused.push({ id: target.id, ...details });
+      else failure = error;
+      break;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, unique.length) }, worker));
+  }
+  if (refused.length > 0) refused.push(...(await claimedElsewhere(dir, unique.slice(next + 1))));
   const releaseAll = () => Promise.allSettled([...held.values()].map((lock) => lock.release()));
   if (failure !== undefined || refused.length > 0) {
     await releaseAll();
@@ -111,6 +111,29 @@ export async function claimEntities(
       await releaseAll();
     },
   };
+}
+
+/**
+ * For the message of a refused run only: the entities after the first refused one whose claim
+ * file names another process (read, never taken: taking them could refuse that process).
+ */
+async function claimedElsewhere(dir: string, rest: readonly ClaimTarget[]): Promise<HeldElsewhere[]> {
+  const out: HeldElsewhere[] = [];
+  for (const target of rest) {
+    const file = claimFile(dir, target);
+    const info = await readInfo(file);
+    if (!info) continue;
+    const modified = (await stat(file).catch(() => undefined))?.mtimeMs ?? Date.now();
+    out.push({
+      id: target.id,
+      file,
+      holder: { pid: info.pid, host: info.host, startedAt: info.startedAt, command: info.command },
+      verified: false,
+      heartbeatAgeMs: Math.max(0, Date.now() - modified),
+      staleMs: info.staleMs ?? LOCK_DEFAULTS.staleMs,
+    });
+  }
+  return out;
 }
 
 /** Lists this many of the entities a refused run could still run in its hint; past it, says how many. */

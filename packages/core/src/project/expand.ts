@@ -98,6 +98,17 @@ export function expandPatterns(
 ): PatternEntity[] {
   const exclusions = patterns.filter((p) => p.startsWith("!"));
   const inclusions = patterns.filter((p) => !p.startsWith("!"));
+  if (inclusions.length === 0 && explicit.size > 0) {
+    // `[sales.orders, "!sales.tmp_*"]` would otherwise mean every table but tmp_* (exclusions alone
+    // select everything else): far more than the names listed. Said, not guessed.
+    issues.push({
+      file,
+      path: "entities",
+      message: `${exclusions.map((p) => `"${p}"`).join(", ")} next to names: exclusions alone select everything else the home holds`,
+      hint: 'Add "*" (or "sales.*") to the list to mean everything but the exclusions, or remove the exclusions to run only the names listed.',
+    });
+    return [];
+  }
   let matchers: { pattern: string; any: (n: string) => boolean; kept: (n: string) => boolean }[];
   try {
     matchers =
