@@ -107,18 +107,20 @@ describe("bad inputs: clear errors, right exit codes, destination unchanged", ()
       path.join(dir, "src", "alpha", "part-1.parquet"),
       "SELECT i::BIGINT AS id, (1000 + i)::BIGINT AS ts, 'row-' || i AS payload, i % 2 = 0 AS flag FROM range(1000, 3000000) t(i)",
     );
-    // The second run starts while the first one holds the lock (checked on its output, which comes
-    // after the lock is taken), and the first is only stopped once the second has answered.
-    const lockFile = path.join(dir, ".hygge", "lock");
+    // The second run starts while the first one holds its claim on copy.alpha, and the first is
+    // only stopped once the second has answered.
+    const lockFile = path.join(dir, ".hygge", "locks", "copy.alpha.lock");
     let second: ReturnType<typeof hyggeSync> | undefined;
     await hyggeSignal(["go", "--verbose"], dir, "SIGTERM", () => {
       if (second || !fs.existsSync(lockFile)) return false;
       second = hyggeSync(["go"], { cwd: dir });
       return true;
     });
-    if (!second) throw new Error("the first run never held the lock");
+    if (!second) throw new Error("the first run never held its claim");
     expect(second.code).toBe(1);
-    expect(second.all).toMatch(/LOCKED.*pid \d+/);
+    expect(second.all).toMatch(
+      /LOCKED\][^\n]* being run by another hygge process; nothing was run\n[\s\S]*copy\.alpha: held by pid \d+/,
+    );
   });
 
   (pgUrl ? it : it.skip)("identifiers from config cannot inject SQL", async () => {

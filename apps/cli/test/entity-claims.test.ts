@@ -155,7 +155,7 @@ describe("entity claims", () => {
     );
     expect(second?.stderr).toContain("Wait for that run to finish, then run again.");
     expect(second?.stderr).toContain(
-      "To run the others now: hygge go -e sales.customers,sales.orders,stock.products",
+      "To run the others now, add -e sales.customers,sales.orders,stock.products to the same command",
     );
     // Refused whole: nothing of the other flows ran, and no claim of its own is left behind.
     expect(fs.existsSync(path.join(dir, "out", "products.json"))).toBe(false);

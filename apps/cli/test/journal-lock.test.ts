@@ -84,7 +84,7 @@ describe("journal, lock and history", () => {
     expect(second?.stderr).toMatch(
       /\[LOCKED\] entity slow\.big is being run by another hygge process; nothing was run\n.*\.hygge\/locks\/slow\.big\.lock\n\s+slow\.big: held by pid \d+ on .*: hygge go --flow slow --var flow\.slow\.home\.delay_ms=100/,
     );
-    expect(second?.stderr).toContain("To run the others now: hygge go -e stock.products");
+    expect(second?.stderr).toContain("To run the others now, add -e stock.products to the same command");
     expect(first.code).toBe(143);
     expect(fs.existsSync(claim)).toBe(false);
   });

@@ -43,7 +43,7 @@ describe("entity claims", () => {
       /^entity a\.x is being run by another hygge process; nothing was run\n {2}a\.x: held by pid \d+ on .*, started .*: hygge go -f a$/,
     );
     expect(e.hint).toBe(
-      "Wait for that run to finish, then run again. To run the others now: hygge go -e b.y,b.z",
+      "Wait for that run to finish, then run again. To run the others now, add -e b.y,b.z to the same command (its other options kept)",
     );
     expect(e.details?.held.map((h) => [h.id, h.holder.command, h.verified])).toEqual([
       ["a.x", "hygge go -f a", true],
@@ -73,7 +73,7 @@ describe("entity claims", () => {
       / {2}a\.x: held by pid \d+ .*: one\n {2}b\.y: held by pid 7 on elsewhere, started 2026-01-01T00:00:00Z: two$/,
     );
     expect(e.hint).toMatch(
-      /To run the others now: hygge go -e c\.z b\.y: Its last heartbeat was [\d.]+ s ago/,
+      /To run the others now, add -e c\.z to the same command \(its other options kept\) b\.y: Its last heartbeat was [\d.]+ s ago/,
     );
     await mine.release();
     await rm(dir, { recursive: true });

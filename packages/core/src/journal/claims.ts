@@ -155,7 +155,7 @@ function refusedError(all: readonly ClaimTarget[], refused: HeldElsewhere[]): Hy
     others.length === 0
       ? ""
       : others.length <= LIST_OTHERS
-        ? ` To run the others now: hygge go -e ${others.join(",")}`
+        ? ` To run the others now, add -e ${others.join(",")} to the same command (its other options kept)`
         : ` To run the ${others.length} others now, select them with -e/--entity.`;
   return new HyggeError(
     "LOCKED",
