@@ -3,6 +3,7 @@ import type { Home } from "./contracts/home.js";
 import type { CreateContext, ResolvedConnection, ResourceScope } from "./contracts/plugin.js";
 import type { Store } from "./contracts/store.js";
 import { withContext } from "./errors.js";
+import { assertHome, assertStore } from "./plugin-shape.js";
 import type { BlockPlan, EntityRun } from "./project/plan.js";
 import type { Registry } from "./registry.js";
 
@@ -12,7 +13,9 @@ export class Factory {
 
   async home(block: BlockPlan, ctx: CreateContext): Promise<Home> {
     try {
-      return await this.registry.home(block.type).definition.create(block.options, ctx);
+      const home = await this.registry.home(block.type).definition.create(block.options, ctx);
+      assertHome(home, block.plugin, block.type);
+      return home;
     } catch (error) {
       throw withContext(error, "HOME_READ_FAILED", {
         plugin: block.plugin,
@@ -24,7 +27,9 @@ export class Factory {
 
   async store(block: BlockPlan, ctx: CreateContext): Promise<Store> {
     try {
-      return await this.registry.store(block.type).definition.create(block.options, ctx);
+      const store = await this.registry.store(block.type).definition.create(block.options, ctx);
+      assertStore(store, block.plugin, block.type);
+      return store;
     } catch (error) {
       throw withContext(error, "STORE_WRITE_FAILED", {
         plugin: block.plugin,

@@ -10,6 +10,7 @@ import type {
 import type { StorageDefinition } from "./contracts/storage.js";
 import { HyggeError } from "./errors.js";
 import { fileHomeDefinition, fileStoreDefinition } from "./files/definitions.js";
+import { assertPluginShape } from "./plugin-shape.js";
 
 type Kind = "home" | "store" | "connection" | "storage" | "format" | "engine";
 interface Entry<D> {
@@ -170,49 +171,6 @@ export class Registry {
         (guess ? `Did you mean "${guess}"? ` : "") +
         `Known ${kind} types: ${known.join(", ") || "none"}. Loaded plugins: ${loaded}. ` +
         "Add the plugin that provides it to `plugins:` in hygge.yml.",
-    });
-  }
-}
-
-function assertPluginShape(plugin: unknown): asserts plugin is HyggePlugin {
-  const p = plugin as HyggePlugin | undefined;
-  const problems: string[] = [];
-  if (!p || typeof p !== "object") problems.push("it is not an object");
-  else {
-    if (typeof p.name !== "string" || p.name === "") problems.push("`name` must be a non-empty string");
-    for (const kind of ["homes", "stores", "connections", "storages", "formats", "engines"] as const) {
-      const defs = p[kind];
-      if (defs === undefined) continue;
-      if (typeof defs !== "object" || defs === null) {
-        problems.push(`\`${kind}\` must be an object`);
-        continue;
-      }
-      for (const [type, def] of Object.entries(defs)) {
-        if (kind === "formats") {
-          const f = def as Partial<FormatDefinition> | undefined;
-          for (const key of ["readOptions", "writeOptions"] as const)
-            if (typeof (f?.[key] as { safeParse?: unknown } | undefined)?.safeParse !== "function")
-              problems.push(`formats.${type}.${key} must be a zod object schema`);
-          for (const key of ["schema", "read", "createWriter", "extensionFor"] as const)
-            if (typeof f?.[key] !== "function") problems.push(`formats.${type}.${key} must be a function`);
-          if (!Array.isArray(f?.extensions)) problems.push(`formats.${type}.extensions must be an array`);
-          continue;
-        }
-        const d = def as { options?: { safeParse?: unknown }; create?: unknown } & Partial<EngineDefinition>;
-        if (!d || typeof d.options?.safeParse !== "function")
-          problems.push(`${kind}.${type}.options must be a zod schema`);
-        if (kind === "engines") {
-          for (const key of ["refuse", "copy"] as const)
-            if (typeof d?.[key] !== "function") problems.push(`engines.${type}.${key} must be a function`);
-        } else if (kind !== "connections" && typeof d?.create !== "function")
-          problems.push(`${kind}.${type}.create must be a function`);
-      }
-    }
-  }
-  if (problems.length > 0) {
-    throw new HyggeError("PLUGIN_INVALID", `invalid plugin: ${problems.join("; ")}`, {
-      plugin: p?.name,
-      hint: "A plugin's default export is { name, homes?: { <type>: { options, create } }, stores?: {...}, storages?: {...}, formats?: {...}, engines?: { <type>: { options, refuse, copy } } }.",
     });
   }
 }

@@ -10,6 +10,7 @@ import {
   Registry,
 } from "@hygge/core";
 import { resolve as resolveModule } from "import-meta-resolve";
+import { nearMiss } from "./near-miss.js";
 
 /** First-party short names. */
 export const FIRST_PARTY: Record<string, string> = {
@@ -82,17 +83,24 @@ export async function loadPlugins(entries: readonly string[], projectDir: string
   }
   if (missing.length === 1) throw missing[0];
   if (missing.length > 1) {
-    const packages = missing
+    const unguessed = missing.filter((e) => !SUGGESTED.has(e));
+    const packages = unguessed
       .filter((e) => !isPath(String(e.subject)))
       .map((e) => candidates(String(e.subject))[0]);
+    const guesses = missing
+      .filter((e) => SUGGESTED.has(e))
+      .map((e) => `"${SUGGESTED.get(e)}" for "${e.subject}"`);
+    const fix =
+      guesses.length > 0 ? `Did you mean ${guesses.join(", ")}? Fix \`plugins:\` in hygge.yml. ` : "";
+    const rest =
+      packages.length > 0
+        ? `Install ${guesses.length > 0 ? "the others" : "them"} in the project folder: npm install ${packages.join(" ")}`
+        : (unguessed[0]?.hint ?? "");
     throw new HyggeError(
       "PLUGIN_NOT_FOUND",
       `${missing.length} plugins could not be loaded:\n${missing.map((e) => `  ${e.message}`).join("\n")}`,
       {
-        hint:
-          packages.length > 0
-            ? `Install them in the project folder: npm install ${packages.join(" ")}`
-            : missing[0]!.hint,
+        hint: `${fix}${rest}`.trim(),
         details: missing.map((e) => ({ plugin: e.subject, attempts: e.details })),
       },
     );
@@ -108,9 +116,8 @@ export async function loadPlugin(entry: string, projectDir: string): Promise<Loa
     if (fs.existsSync(full)) file = full;
     else attempts.push({ what: full, result: "no such file" });
   } else {
-    const bases = [...new Set([projectDir, CLI_DIR])];
     outer: for (const name of candidates(entry)) {
-      for (const base of bases) {
+      for (const base of bases(projectDir)) {
         try {
           file = fileURLToPath(resolveModule(name, pathToFileURL(path.join(base, "/")).href));
           break outer;
@@ -120,7 +127,7 @@ export async function loadPlugin(entry: string, projectDir: string): Promise<Loa
       }
     }
   }
-  if (!file) throw notFound(entry, attempts);
+  if (!file) throw notFound(entry, attempts, suggestion(entry, projectDir));
   let mod: unknown;
   try {
     mod = await import(pathToFileURL(file).href);
@@ -132,11 +139,14 @@ export async function loadPlugin(entry: string, projectDir: string): Promise<Loa
     });
   }
   const plugin = unwrap(mod);
+  checkDefaultExport(moduleLabel(entry, file), entry, file, mod, plugin);
   try {
     new Registry([plugin as HyggePlugin]);
   } catch (error) {
     const e = error as HyggeError;
-    e.message = `plugin "${entry}" (${file}): ${e.message}`;
+    const rest = e.message.replace(/^(invalid plugin|plugin ".*?" is invalid): /, "");
+    e.message = `${moduleLabel(entry, file)} is invalid: ${rest}`;
+    e.plugin ??= entry;
     e.subject ??= file;
     throw e;
   }
@@ -160,16 +170,77 @@ function reason(error: unknown): string {
   return errorMessage(error).split("\n")[0] ?? "failed";
 }
 
-function notFound(entry: string, attempts: Attempt[]): HyggeError {
+/** Where packages are resolved from: the project folder, then the CLI's own install. */
+const bases = (projectDir: string) => [...new Set([projectDir, CLI_DIR])];
+
+/**
+ * The installed plugin a `plugins:` entry that was not found probably meant (or the file next to
+ * a path). None for a first-party name that is spelled right and simply not installed.
+ */
+function suggestion(entry: string, projectDir: string): string | undefined {
+  if (FIRST_PARTY[entry] || Object.values(FIRST_PARTY).includes(entry)) return undefined;
+  const guess = nearMiss(entry, projectDir, FIRST_PARTY, isPath(entry));
+  if (!guess || isPath(entry)) return guess;
+  const resolves = (name: string) =>
+    bases(projectDir).some((base) => {
+      try {
+        resolveModule(name, pathToFileURL(path.join(base, "/")).href);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  return candidates(guess).some(resolves) ? guess : undefined;
+}
+
+/** The near-miss a PLUGIN_NOT_FOUND error suggested, for the combined error of several. */
+const SUGGESTED = new WeakMap<HyggeError, string>();
+
+function notFound(entry: string, attempts: Attempt[], guess: string | undefined): HyggeError {
   const tried = attempts.map((a) => `    - ${a.what}: ${a.result}`).join("\n");
+  const meant = guess ? ` (did you mean "${guess}"?)` : "";
+  const fix = guess
+    ? `Did you mean "${guess}"? It is ${isPath(entry) ? "there" : "installed"}: fix the entry in \`plugins:\` in hygge.yml. `
+    : "";
   const hint = isPath(entry)
-    ? "Paths in `plugins:` resolve against the project folder; check the path."
-    : `Install it in the project folder: npm install ${candidates(entry)[0]}`;
-  return new HyggeError("PLUGIN_NOT_FOUND", `plugin "${entry}" could not be loaded; tried:\n${tried}`, {
-    subject: entry,
-    hint,
-    details: attempts,
+    ? `${fix}Paths in \`plugins:\` resolve against the project folder; check the path.`
+    : `${fix}${guess ? `If "${entry}" is another plugin, install it` : "Install it"} in the project folder: npm install ${candidates(entry)[0]}`;
+  const error = new HyggeError(
+    "PLUGIN_NOT_FOUND",
+    `plugin "${entry}" could not be loaded${meant}; tried:\n${tried}`,
+    { subject: entry, hint, details: attempts },
+  );
+  if (guess) SUGGESTED.set(error, guess);
+  return error;
+}
+
+/** `plugin "./x.mjs" (/abs/x.mjs)`: the entry as written, and the file it resolved to unless that is the same. */
+function moduleLabel(entry: string, file: string): string {
+  return entry === file ? `plugin "${entry}"` : `plugin "${entry}" (${file})`;
+}
+
+/** A module without a default export, or whose default export is not an object, is not a plugin. */
+function checkDefaultExport(label: string, entry: string, file: string, mod: unknown, plugin: unknown): void {
+  if (isObject(plugin) && !Array.isArray(plugin) && (plugin !== mod || "name" in plugin)) return;
+  const exported = isObject(mod) ? Object.keys(mod).filter((k) => k !== "default") : [];
+  const problem =
+    plugin === mod
+      ? `has no default export${exported.length > 0 ? ` (it exports ${exported.join(", ")})` : ""}`
+      : `has a default export that is ${kindOf(plugin)}, not a plugin object`;
+  throw new HyggeError("PLUGIN_INVALID", `${label} ${problem}`, {
+    plugin: entry,
+    subject: file,
+    hint:
+      typeof plugin === "function"
+        ? "Export the plugin object itself, not a function: `export default { name, homes, stores }` (if the function builds the plugin, export its result)."
+        : 'A plugin module\'s default export is the plugin: `export default { name: "hygge-plugin-x", homes: { … }, stores: { … } }` (CommonJS: `module.exports = { … }`).',
   });
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** The first-party plugins a project without `plugins:` needs, from the types it uses. */

@@ -1,6 +1,7 @@
 import type { RecordBatch } from "apache-arrow";
 import type { CommitReport, CommitState, PublishedColumns, Store, WriteContext } from "../contracts/store.js";
 import { HyggeError } from "../errors.js";
+import { assertStore } from "../plugin-shape.js";
 import type { SchemaEvolution } from "../schema/change.js";
 import type { Party, PluginGuard } from "./plugin-guard.js";
 import type { PluginStep } from "./steps.js";
@@ -36,6 +37,7 @@ export class GuardedStore {
     /** The attempt's failure, for an abort the guard starts itself. */
     private readonly failure: () => unknown,
   ) {
+    assertStore(store, plugin);
     this.party = guard.party("store", plugin);
     this.writeSlot = guard.slot(this.party, "write");
     this.party.onAbandon = (step, reason) => {
