@@ -3,6 +3,7 @@ import { toRows } from "../arrow/values.js";
 import type { Home, ReadContext } from "../contracts/home.js";
 import type { FlowEvent } from "../flow/events.js";
 import { runFlow } from "../flow/run-flow.js";
+import { expectSameRows } from "./diff.js";
 import { jestGlobals } from "./jest-globals.js";
 import { MemoryBackend, memoryStore } from "./memory.js";
 import { sequenceBatches, typeMatrix } from "./type-matrix.js";
@@ -49,7 +50,12 @@ export function testHome(options: HomeSuiteOptions): void {
       const home = await options.create(name, {});
       const got = await readAll(home, ctx(name));
       await home.close?.();
-      expect(sorted(toRows(got))).toEqual(toRows([batch]));
+      expectSameRows(
+        sorted(toRows(got)),
+        [batch],
+        `${options.name}: the type matrix read`,
+        "what was seeded",
+      );
       const schema = got[0]!.schema;
       const norm = (name: string, type: unknown) =>
         `${name}:${options.normalizeType?.(name, String(type)) ?? String(type)}`;
@@ -75,8 +81,11 @@ export function testHome(options: HomeSuiteOptions): void {
       await home.close?.();
       expect(got.length).toBeGreaterThanOrEqual(10);
       for (const b of got) expect(b.numRows).toBeLessThanOrEqual(1000);
-      expect(sorted(toRows(got)).map((r) => r.id)).toEqual(
-        Array.from({ length: 10_000 }, (_, i) => String(i)),
+      expectSameRows(
+        sorted(toRows(got)).map((r) => ({ id: r.id ?? null })),
+        Array.from({ length: 10_000 }, (_, i) => ({ id: String(i) })),
+        `${options.name}: the ids read`,
+        "what was seeded",
       );
     });
 

@@ -1,3 +1,6 @@
+export { type ChildOutcome, crashChildRun, crashData, spawnChild } from "./crash.js";
+export { expectSameRows, firstDifference } from "./diff.js";
+export { openFileDescriptors } from "./handles.js";
 export { type HomeSuiteOptions, testHome } from "./home-suite.js";
 export {
   MemoryBackend,
@@ -8,7 +11,14 @@ export {
   memoryStore,
 } from "./memory.js";
 export { type StorageSuiteOptions, testStorage } from "./storage-suite.js";
-export { type StoreSuiteOptions, testStore } from "./store-suite.js";
+export type { StrictCheck } from "./store-strict.js";
+export {
+  type StoreCrashOptions,
+  type StoreInspect,
+  type StoreSuiteOptions,
+  testStore,
+} from "./store-suite.js";
+export { cleanupTempDirs, tempDir } from "./temp.js";
 export {
   batchOf,
   dateDayVector,

@@ -25,6 +25,15 @@ export class MemoryBackend {
   rows(name: string): number {
     return (this.get(name) ?? []).reduce((n, b) => n + b.numRows, 0);
   }
+  /** Batches staged by memory stores and neither committed nor discarded yet, by dataset. */
+  readonly staged = new Map<string, number>();
+  /** Memory stores opened and not closed yet: the "handles" the conformance suite counts. */
+  openStores = 0;
+  /** What a store left in staging for `name` (the conformance suite's `inspect.leftovers`). */
+  leftovers(name: string): string[] {
+    const n = this.staged.get(name);
+    return n ? [`memory:${name} (${n} staged batches)`] : [];
+  }
 }
 
 export interface MemoryHomeOptions {
@@ -100,6 +109,7 @@ export function memoryStore(
   let staging: RecordBatch[] = [];
   let ctx: WriteContext | undefined;
   let written = 0;
+  let opened = false;
   const self = {
     supports: { runTypes: options.runTypes ?? (["full_drop", "incremental"] as RunType[]) },
     aborted: [] as unknown[],
@@ -108,6 +118,9 @@ export function memoryStore(
       ctx = c;
       staging = [];
       written = 0;
+      backend.staged.delete(dataset); // repairs what an earlier store left
+      if (!opened) backend.openStores++;
+      opened = true;
     },
     async write(batch: RecordBatch) {
       if (options.failAfterBatches !== undefined && written >= options.failAfterBatches) {
@@ -123,6 +136,7 @@ export function memoryStore(
       if (options.delayMs) await sleep(options.delayMs, ctx?.signal);
       options.onWrite?.(batch);
       staging.push(batch);
+      backend.staged.set(dataset, staging.length);
       written++;
     },
     async commit(state: CommitState) {
@@ -134,17 +148,21 @@ export function memoryStore(
       backend.datasets.set(dataset, { batches, state });
       const rows = staging.reduce((n, b) => n + b.numRows, 0);
       staging = [];
+      backend.staged.delete(dataset);
       return { rows, locations: [`memory:${dataset}`] };
     },
     async abort(error: unknown) {
       self.aborted.push(error);
       staging = [];
+      backend.staged.delete(dataset);
     },
     async committedState() {
       return backend.datasets.get(dataset)?.state;
     },
     async close() {
       self.closed++;
+      if (opened) backend.openStores--;
+      opened = false;
     },
   };
   return self;

@@ -5,17 +5,81 @@ import type { Store } from "../contracts/store.js";
 import { isHyggeError } from "../errors.js";
 import type { FlowEvent } from "../flow/events.js";
 import { runFlow } from "../flow/run-flow.js";
+import { expectSameRows } from "./diff.js";
 import { jestGlobals } from "./jest-globals.js";
 import { memoryHome } from "./memory.js";
+import {
+  type DestinationState,
+  expectClean,
+  expectUnchanged,
+  handles,
+  type Row,
+  type StrictCheck,
+  type StrictContext,
+  strictStoreCases,
+} from "./store-strict.js";
 import { batchOf, int64Vector, sequenceBatches, typeMatrix } from "./type-matrix.js";
+
+type Data = Table | RecordBatch[] | undefined;
+
+/** What a plugin's test can see of a store's leftovers, checked after abort() and close(). */
+export interface StoreInspect {
+  /**
+   * Everything of `entity` that is not published data or state: staging files, staging tables,
+   * temporary objects, named so a failure says what was left. Must be empty after a run that
+   * failed, was cancelled or committed (once the store is closed).
+   */
+  leftovers(entity: string): Promise<string[]>;
+  /**
+   * Handles the plugin holds open right now (connections, open files, instances). After close()
+   * (and the plugin's pool release, if `releaseHandles` is given) it must be back to what it was
+   * before the store was created.
+   */
+  openHandles?(): number | undefined | Promise<number | undefined>;
+  /** Releases what the test's shared pool keeps on purpose (e.g. `ctx.resources.closeAll()`) before counting handles. */
+  releaseHandles?(): Promise<void>;
+}
+
+/** How the suite crashes the store at its fault points (see `faultPoint` and `crashChildRun`). */
+export interface StoreCrashOptions {
+  /**
+   * The store's own fault points (names passed to `faultPoint()` in its commit path), each
+   * exercised in turn; the engine's `engine:before-commit` and `engine:after-commit` are added.
+   */
+  points: readonly string[];
+  /**
+   * Runs a child process that calls `crashChildRun(entity, create)` (full_drop of `crashData()`
+   * into `entity`) with `env` added to its environment (`HYGGE_FAULT_KILL_AT`), and resolves
+   * with how it ended. A child that is not killed means the point was never reached: a failure.
+   */
+  /**
+   * Points after which the destination is, as the plugin documents, absent until the next run
+   * repairs it (a folder swapped in by two renames), each with that documented reason, shown in
+   * the test's title. Only the repair is checked at those points when nothing is there.
+   */
+  absentAfter?: Record<string, string>;
+  spawn(
+    entity: string,
+    env: Record<string, string>,
+  ): Promise<{ signal: string | null; code: number | null; stderr: string }>;
+}
 
 export interface StoreSuiteOptions {
   /** Shown in test names. */
   name: string;
   /** A fresh store writing entity `entity`; each test uses its own entity name. */
   create(entity: string): Store | Promise<Store>;
-  /** What is published for `entity` now, read independently of the store (undefined = nothing). */
-  read(entity: string): Promise<Table | RecordBatch[] | undefined>;
+  /**
+   * What is published for `entity` now (undefined = nothing), e.g. read with the plugin's own home.
+   * Optional when `readBack` is given; when both are, the suite also checks they agree.
+   */
+  read?(entity: string): Promise<Data>;
+  /**
+   * What was committed for `entity`, read through another reader than the plugin's (DuckDB or
+   * pyarrow over the files, `psql` over the table…): used instead of `read` for every data check,
+   * so a writer and reader sharing one bug cannot pass together.
+   */
+  readBack?(entity: string): Promise<Data>;
   /** A fingerprint of everything at the destination for `entity` (bytes, file names…), if cheaper or stricter than `read`. */
   snapshot?(entity: string): Promise<string>;
   /** Type-matrix columns the store cannot hold (documented by the plugin). */
@@ -24,19 +88,45 @@ export interface StoreSuiteOptions {
   normalizeType?(column: string, type: string): string;
   /** Skip the schema-type comparison entirely (stores without a typed schema). */
   compareTypes?: boolean;
+  /**
+   * Leftover staging and open handles, asserted empty after abort() and close(). Without it the
+   * checks are skipped, visibly ("skipped: no inspect hook").
+   */
+  inspect?: StoreInspect;
+  /**
+   * A store for `entity` whose commit() fails part-way through publishing (the test injects the
+   * failure: a storage throwing on the second rename, a connection cut after the first statement).
+   * The suite checks the destination is left as before and the next run publishes. Without it the
+   * case is skipped, visibly.
+   */
+  failingCommit?(entity: string): Store | Promise<Store>;
+  /** Crash the store at each of its fault points in a child process; without it the case is skipped, visibly. */
+  crash?: StoreCrashOptions;
+  /**
+   * Checks of this suite the plugin cannot pass yet, by name, each with the reason shown in the
+   * skipped test's title: `{ "abort-leftovers": "staging tables are dropped by the next open()" }`.
+   */
+  optOut?: Partial<Record<StrictCheck, string>>;
 }
 
 /** The conformance suite every Store runs against a real backend. */
 export function testStore(options: StoreSuiteOptions): void {
-  const { describe, expect, it } = jestGlobals();
+  const globals = jestGlobals();
+  const { describe, expect, it } = globals;
+  const what = (text: string) => `${options.name}: ${text}`;
   let counter = 0;
   const entity = (label: string) => `conf_${label}_${process.pid}_${++counter}`;
   const norm = (column: string, type: string) => options.normalizeType?.(column, type) ?? type;
+  const readBack = options.readBack ?? options.read;
+  if (!readBack) throw new Error(`testStore(${options.name}): give read() or readBack()`);
   const rowsOf = async (name: string) => {
-    const data = await options.read(name);
+    const data = await readBack(name);
     return data === undefined ? undefined : toRows(data as Table);
   };
-  const state = async (name: string) => JSON.stringify([await rowsOf(name), await options.snapshot?.(name)]);
+  const state = async (name: string): Promise<DestinationState> => ({
+    rows: await rowsOf(name),
+    snapshot: await options.snapshot?.(name),
+  });
   const run = async (name: string, batches: RecordBatch[], runType: RunType = "full_drop", extra = {}) =>
     runFlow({
       flow: "conformance",
@@ -46,6 +136,15 @@ export function testStore(options: StoreSuiteOptions): void {
       runType,
       ...extra,
     });
+  const ctx: StrictContext = {
+    options,
+    globals,
+    entity,
+    state,
+    run: (name, batches, store) => run(name, batches, "full_drop", store ? { store } : {}),
+  };
+  const ids = (rows: Row[] | undefined): Row[] | undefined => rows?.map((r) => ({ id: r.id ?? null }));
+  const idRange = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: String(from + i) }));
 
   describe(`store conformance: ${options.name}`, () => {
     it("round-trips the type matrix exactly", async () => {
@@ -53,9 +152,15 @@ export function testStore(options: StoreSuiteOptions): void {
       const batch = typeMatrix(options.excludeTypes);
       const report = await run(name, [batch]);
       expect(report.rows).toBe(batch.numRows);
-      const data = await options.read(name);
-      expect(data).toBeDefined();
-      expect(toRows(data as Table)).toEqual(toRows([batch]));
+      const data = await readBack(name);
+      expectSameRows(data, [batch], `${options.name}: the type matrix read back`);
+      if (options.read && options.readBack) {
+        expectSameRows(
+          await options.read(name),
+          toRows(data as Table),
+          `${options.name}: read() against readBack()`,
+        );
+      }
       if (options.compareTypes !== false) {
         const schema = Array.isArray(data) ? data[0]!.schema : (data as Table).schema;
         const got = schema.fields.map((f) => `${f.name}:${norm(f.name, String(f.type))}`);
@@ -72,8 +177,7 @@ export function testStore(options: StoreSuiteOptions): void {
       const parts = [batch.slice(1, 3), batch.slice(3)];
       const report = await run(name, parts);
       expect(report.rows).toBe(batch.numRows - 1);
-      const data = await options.read(name);
-      expect(toRows(data as Table)).toEqual(toRows(parts));
+      expectSameRows(await readBack(name), parts, `${options.name}: the sliced type matrix read back`);
     });
 
     it("publishes an empty destination for an empty input", async () => {
@@ -89,22 +193,21 @@ export function testStore(options: StoreSuiteOptions): void {
       const batches = sequenceBatches(10_000, 137);
       const report = await run(name, batches);
       expect(report.rows).toBe(10_000);
-      const rows = await rowsOf(name);
-      expect(rows?.map((r) => r.id)).toEqual(Array.from({ length: 10_000 }, (_, i) => String(i)));
+      expectSameRows(ids(await rowsOf(name)), idRange(10_000), what("ids of many batches"));
     });
 
     it("full_drop replaces the previous data", async () => {
       const name = entity("replace");
       await run(name, sequenceBatches(100, 30));
       await run(name, sequenceBatches(7, 3, 1000));
-      const rows = await rowsOf(name);
-      expect(rows?.map((r) => r.id)).toEqual(Array.from({ length: 7 }, (_, i) => String(1000 + i)));
+      expectSameRows(ids(await rowsOf(name)), idRange(7, 1000), what("ids after the second full_drop"));
     });
 
     it("a home failing mid-stream aborts the store and leaves the destination untouched", async () => {
       const name = entity("abort");
       await run(name, sequenceBatches(50, 10));
       const before = await state(name);
+      const baseline = await handles(ctx);
       const error = await runFlow({
         flow: "conformance",
         entity: name,
@@ -112,13 +215,15 @@ export function testStore(options: StoreSuiteOptions): void {
         store: () => options.create(name),
       }).catch((e: unknown) => e);
       expect(isHyggeError(error) && error.code).toBe("HOME_READ_FAILED");
-      expect(await state(name)).toBe(before);
+      await expectUnchanged(ctx, name, before, what("after a home failed mid-stream"));
+      await expectClean(ctx, name, baseline, what("after a home failed mid-stream (abort, close)"));
     });
 
     it("cancellation leaves the destination untouched", async () => {
       const name = entity("cancel");
       await run(name, sequenceBatches(20, 10));
       const before = await state(name);
+      const baseline = await handles(ctx);
       const controller = new AbortController();
       const error = await runFlow({
         flow: "conformance",
@@ -128,7 +233,8 @@ export function testStore(options: StoreSuiteOptions): void {
         signal: controller.signal,
       }).catch((e: unknown) => e);
       expect(isHyggeError(error) && error.code).toBe("ABORTED");
-      expect(await state(name)).toBe(before);
+      await expectUnchanged(ctx, name, before, what("after a cancelled run"));
+      await expectClean(ctx, name, baseline, what("after a cancelled run (abort, close)"));
     });
 
     it("reports progress counts that match the data", async () => {
@@ -154,9 +260,8 @@ export function testStore(options: StoreSuiteOptions): void {
       const second = await run(name, sequenceBatches(15, 4), "incremental", { watermark });
       expect(second.rows).toBe(5);
       const rows = await rowsOf(name);
-      expect(rows?.map((r) => r.id).sort((a, b) => Number(a) - Number(b))).toEqual(
-        Array.from({ length: 15 }, (_, i) => String(i)),
-      );
+      const sortedIds = ids(rows)?.sort((a, b) => Number(a.id) - Number(b.id));
+      expectSameRows(sortedIds, idRange(15), what("ids after two incremental runs"));
       const store = await options.create(name);
       if (store.committedState) {
         const committed = await store.committedState();
@@ -220,5 +325,7 @@ export function testStore(options: StoreSuiteOptions): void {
       await run(name, [batch]);
       expect((await rowsOf(name))?.length).toBe(3);
     });
+
+    strictStoreCases(ctx);
   });
 }
