@@ -13,8 +13,9 @@ export interface ReadContext {
 
 /**
  * A source. The only required method is `read`, an async iterable of Arrow record batches.
- * A home that knows its schema should yield at least one batch (zero rows is fine) so that an
- * empty source still produces an empty destination with the right columns.
+ * A home must yield at least one batch (zero rows is fine) so that an empty source still produces
+ * an empty destination with the right columns: in a full_drop run, a home that yields none is
+ * refused (PLUGIN_INVALID).
  *
  * The engine calls it through a guard (bounds from `timeouts:`, raced against the run's abort).
  * When the run fails or is cancelled, `ctx.signal` aborts: a pending read should end promptly. A
