@@ -13,6 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkHttpExample } from "./pack-check/http-example.mjs";
 import { checkInstalled } from "./pack-check/installed.mjs";
 import {
   checkManifest,
@@ -24,6 +25,7 @@ import {
   step,
   tarballEntries,
 } from "./pack-check/lib.mjs";
+import { checkTemplate } from "./pack-check/template.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
@@ -153,6 +155,17 @@ try {
       if (r.status !== 0) problems.push(`import("${name}") failed in the installed folder:\n${r.stderr}`);
     }
   });
+
+  await step("npm create hygge-plugin (tarball), then npm install, build and test the new plugin", () =>
+    checkTemplate({ work, packed, run }),
+  );
+
+  await step(
+    "hygge-plugin-http-api: built and tested outside the workspace, packed, installed next to the CLI, npx hygge go from a local API into Parquet",
+    async () => {
+      problems.push(...(await checkHttpExample({ work, packed, run, ROOT })));
+    },
+  );
 } catch (error) {
   problems.push(error instanceof Error ? error.message : String(error));
 } finally {

@@ -1,0 +1,2 @@
+import { jestConfig } from "../../jest.config.base.mjs";
+export default jestConfig();
